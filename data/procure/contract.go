@@ -82,6 +82,9 @@ const (
 	SevWarning Severity = "warning"
 	// SevError: the record could not be used and was not stored.
 	SevError Severity = "error"
+	// SevInfo: a note about the input as a whole (e.g. non-standard fields
+	// seen), counted apart from warnings.
+	SevInfo Severity = "info"
 )
 
 // Problem is one located import problem. Problems are never silent: every
