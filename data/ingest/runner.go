@@ -1,0 +1,669 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tenderlens/tenderlens/data/procure"
+	"github.com/tenderlens/tenderlens/data/source"
+)
+
+const (
+	// DefaultBatchSize is the number of releases stored per transaction.
+	DefaultBatchSize = 500
+	// maxBatchBytes flushes a batch early when its raw JSON grows past this.
+	maxBatchBytes = 64 << 20
+	// maxRunProblems is how many problems the returned ImportRun lists (the
+	// store keeps its own cap; counts are always exact).
+	maxRunProblems = 1000
+	// pendingProblems is how many problems are buffered before they are
+	// written even without releases to go with them.
+	pendingProblems = 1000
+	// progressEvery is the minimum interval between two progress calls.
+	progressEvery = 250 * time.Millisecond
+	// bookkeepingTimeout bounds the writes that record a run's outcome, which
+	// run even when the run's context was cancelled.
+	bookkeepingTimeout = time.Minute
+)
+
+// FetchFunc fetches the documents of one source (source.Fetch).
+type FetchFunc func(ctx context.Context, cfg source.Config, st source.State, fn func(source.Doc) error) (source.State, error)
+
+// RunnerConfig wires a Runner.
+type RunnerConfig struct {
+	Store Store
+	// Index receives changed contracts after each batch. Nil: contracts stay
+	// dirty until IndexDirty runs on a Runner that has an index.
+	Index Index
+	// Parsers by format name ("ocds": ocds.Read).
+	Parsers map[string]ParseFunc
+	// Compile is handed to Store.ApplyBatch (ocds.Compile).
+	Compile CompileFunc
+	Logger  *slog.Logger
+	// BatchSize is the number of releases per store transaction (default
+	// 500).
+	BatchSize int
+	// Clock returns the current time (default time.Now).
+	Clock func() time.Time
+	// PathDefaults is the template for ImportPaths inputs: AllowPrivate,
+	// Timeout, MaxBytes and Options (applied to URL inputs).
+	PathDefaults SourceConfig
+	// Fetch replaces source.Fetch (tests).
+	Fetch FetchFunc
+}
+
+// Runner runs imports, one at a time.
+type Runner struct {
+	cfg  RunnerConfig
+	log  *slog.Logger
+	lock chan struct{} // the single-writer lock: one run (or IndexDirty) at a time
+
+	mu      sync.Mutex
+	running map[string]bool
+	skipped atomic.Int64
+}
+
+// New returns a Runner. Store, Compile and at least one parser are required.
+func New(cfg RunnerConfig) (*Runner, error) {
+	if cfg.Store == nil || cfg.Compile == nil || len(cfg.Parsers) == 0 {
+		return nil, fmt.Errorf("ingest: RunnerConfig needs a Store, a Compile function and at least one parser: %w", procure.ErrInvalid)
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = DefaultBatchSize
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Fetch == nil {
+		cfg.Fetch = source.Fetch
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Runner{cfg: cfg, log: log, lock: make(chan struct{}, 1), running: map[string]bool{}}, nil
+}
+
+// Skipped returns how many runs were skipped because the same source was
+// already running.
+func (r *Runner) Skipped() int64 { return r.skipped.Load() }
+
+// Running reports whether the named source is being imported now.
+func (r *Runner) Running(name string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.running[name]
+}
+
+// acquire marks name running (or fails with ErrAlreadyRunning) and then
+// takes the single-writer lock, waiting for another source's run to finish
+// (bounded by ctx).
+func (r *Runner) acquire(ctx context.Context, name string) (func(), error) {
+	r.mu.Lock()
+	if r.running[name] {
+		r.mu.Unlock()
+		r.skipped.Add(1)
+		r.log.Warn("import skipped: the same source is still running", "source", name)
+		return nil, fmt.Errorf("import %s: %w", name, ErrAlreadyRunning)
+	}
+	r.running[name] = true
+	r.mu.Unlock()
+	unmark := func() {
+		r.mu.Lock()
+		delete(r.running, name)
+		r.mu.Unlock()
+	}
+	select {
+	case r.lock <- struct{}{}:
+	case <-ctx.Done():
+		unmark()
+		return nil, fmt.Errorf("import %s: waiting for another import to finish: %w", name, context.Cause(ctx))
+	}
+	return func() { <-r.lock; unmark() }, nil
+}
+
+// Run performs one run of a configured source: load its state, fetch
+// (with the since cursor and validators), parse each document as it
+// streams, store in batches, index changed contracts, record problems, and
+// finish the run with its counts and status. The new state (since = newest
+// release date seen, ETags) is saved only when the run succeeded.
+//
+// The returned ImportRun is also recorded in the store. The error is
+// non-nil when the run failed or was skipped (ErrAlreadyRunning); a
+// "not-modified" or "partial" run returns no error.
+func (r *Runner) Run(ctx context.Context, src SourceConfig) (procure.ImportRun, error) {
+	release, err := r.acquire(ctx, src.Name)
+	if err != nil {
+		return procure.ImportRun{Source: src.Name, Status: StatusSkipped, Message: err.Error()}, err
+	}
+	defer release()
+
+	rn, err := r.startRun(ctx, src.Name, src.Format, nil)
+	if err != nil {
+		return rn.rec, err
+	}
+	var newState source.State
+	var sinceFormat string
+	var old persisted
+	rn.guard(func() error {
+		cfg, sf, err := sourceConfigLog(src, r.log)
+		if err != nil {
+			return err
+		}
+		sinceFormat = sf
+		old, err = r.loadState(ctx, rn, src.Name)
+		if err != nil {
+			return err
+		}
+		newState, err = r.cfg.Fetch(ctx, cfg, old.sourceState(), rn.doc)
+		return err
+	})
+	rn.finishInputs()
+	rec := rn.rec
+	switch {
+	case errors.Is(rn.fetchErr, source.ErrNotModified) && rn.writeErr == nil && rec.Read == 0:
+		rec.Status = StatusNotModified
+	case rn.failure() != nil:
+		rec.Status = StatusFailed
+		rec.Message = rn.failure().Error()
+	case rec.Errors > 0:
+		rec.Status = StatusPartial
+	default:
+		rec.Status = StatusOK
+	}
+	if rec.Status == StatusOK || rec.Status == StatusPartial {
+		next := persisted{
+			Version:      stateVersion,
+			Since:        r.nextSince(old.Since, rn.maxDate, rn.rec.Started, sinceFormat, src.Name),
+			ETag:         newState.ETag,
+			LastModified: newState.LastModified,
+			Run:          rn.rec.ID,
+			Saved:        r.cfg.Clock().UTC(),
+		}
+		if err := r.saveState(ctx, src.Name, next); err != nil {
+			rec.Status, rec.Message = StatusFailed, err.Error()
+			return r.finishRun(ctx, rn, rec, err)
+		}
+	}
+	return r.finishRun(ctx, rn, rec, rn.failure())
+}
+
+// ImportPaths imports files, directories or URLs once (the CLI's import
+// command) as one run of source name, without since cursors or conditional
+// requests. An input that fails is recorded as an error problem and the
+// remaining inputs are still imported; the returned error is non-nil when
+// any input failed (the CLI exits non-zero). progress, when not nil, is
+// called at most a few times per second and once at the end.
+func (r *Runner) ImportPaths(ctx context.Context, name, format string, paths []string, progress func(Progress)) (procure.ImportRun, error) {
+	if len(paths) == 0 {
+		return procure.ImportRun{Source: name, Status: StatusFailed, Message: "nothing to import"},
+			fmt.Errorf("import %s: no file, directory or URL given: %w", name, procure.ErrInvalid)
+	}
+	release, err := r.acquire(ctx, name)
+	if err != nil {
+		return procure.ImportRun{Source: name, Status: StatusSkipped, Message: err.Error()}, err
+	}
+	defer release()
+
+	rn, err := r.startRun(ctx, name, format, progress)
+	if err != nil {
+		return rn.rec, err
+	}
+	for _, p := range paths {
+		if n, err := source.LocalSize(p); err == nil && n > 0 {
+			rn.totalBytes += n
+		}
+	}
+	var failed []error
+	for _, p := range paths {
+		if rn.failure() != nil || ctx.Err() != nil {
+			break // includes an unknown format, found by startRun
+		}
+		src := r.cfg.PathDefaults
+		src.Name, src.Format, src.Location = name, format, p
+		rn.fetchErr = nil
+		rn.guard(func() error {
+			cfg, _, err := sourceConfigLog(src, r.log)
+			if err != nil {
+				return err
+			}
+			cfg.Options = withoutLocalOnly(cfg.Options, p)
+			_, err = r.cfg.Fetch(ctx, cfg, source.State{}, rn.doc)
+			return err
+		})
+		if rn.fetchErr != nil && rn.writerErr() == nil && ctx.Err() == nil {
+			// This input failed; record it and go on with the next one.
+			failed = append(failed, rn.fetchErr)
+			rn.report(procure.Problem{Severity: procure.SevError, Code: "input-failed", Message: rn.fetchErr.Error(), Location: procure.Location{File: p}})
+			rn.fetchErr = nil
+		}
+	}
+	if ctx.Err() != nil && rn.fetchErr == nil {
+		rn.fetchErr = fmt.Errorf("import cancelled: %w", context.Cause(ctx))
+	}
+	rn.finishInputs()
+	rec := rn.rec
+	switch {
+	case rn.failure() != nil:
+		rec.Status, rec.Message = StatusFailed, rn.failure().Error()
+	case len(failed) == len(paths):
+		rec.Status = StatusFailed
+		rec.Message = fmt.Sprintf("all %d inputs failed; first: %v", len(paths), failed[0])
+	case len(failed) > 0:
+		rec.Status = StatusPartial
+		rec.Message = fmt.Sprintf("%d of %d inputs failed; first: %v", len(failed), len(paths), failed[0])
+	case rec.Errors > 0:
+		rec.Status = StatusPartial
+	default:
+		rec.Status = StatusOK
+	}
+	cause := rn.failure()
+	if cause == nil && len(failed) > 0 {
+		cause = errors.Join(failed...)
+	}
+	rec, err = r.finishRun(ctx, rn, rec, cause)
+	if err == nil && len(failed) > 0 {
+		err = fmt.Errorf("import %s: %d of %d inputs failed: %w", name, len(failed), len(paths), errors.Join(failed...))
+	}
+	return rec, err
+}
+
+// withoutLocalOnly drops URL-only options for local paths so one template
+// serves both kinds of CLI input.
+func withoutLocalOnly(opts map[string]string, location string) map[string]string {
+	if n, err := source.LocalSize(location); err == nil && n < 0 {
+		return opts // a URL
+	}
+	out := map[string]string{}
+	if v, ok := opts["conditional"]; ok {
+		out["conditional"] = v
+	}
+	return out
+}
+
+// IndexDirty indexes every contract the store marks dirty (catch-up after a
+// crash or an indexing failure; run it at start). It returns how many were
+// indexed.
+func (r *Runner) IndexDirty(ctx context.Context) (int, error) {
+	if r.cfg.Index == nil {
+		return 0, fmt.Errorf("index dirty contracts: no search index configured: %w", procure.ErrInvalid)
+	}
+	select {
+	case r.lock <- struct{}{}:
+	case <-ctx.Done():
+		return 0, context.Cause(ctx)
+	}
+	defer func() { <-r.lock }()
+	n, err := r.indexDirty(ctx)
+	if n > 0 || err != nil {
+		r.log.Info("indexed dirty contracts", "count", n, "err", err)
+	}
+	return n, err
+}
+
+// indexDirty indexes dirty contracts in batches until none are left. The
+// caller holds the lock, so no batch can re-dirty a contract between Index
+// and MarkIndexed.
+func (r *Runner) indexDirty(ctx context.Context) (int, error) {
+	if r.cfg.Index == nil {
+		return 0, nil
+	}
+	total := 0
+	done := map[string]bool{}
+	for {
+		cs, err := r.cfg.Store.DirtyContracts(ctx, r.cfg.BatchSize)
+		if err != nil {
+			return total, fmt.Errorf("list contracts to index: %w", err)
+		}
+		if len(cs) == 0 {
+			return total, nil
+		}
+		ocids := make([]string, len(cs))
+		fresh := 0
+		for i, c := range cs {
+			ocids[i] = c.OCID
+			if !done[c.OCID] {
+				fresh++
+				done[c.OCID] = true
+			}
+		}
+		if fresh == 0 {
+			return total, fmt.Errorf("index contracts: the store still reports %d contracts dirty after they were marked indexed", len(cs))
+		}
+		if err := r.cfg.Index.Index(ctx, cs); err != nil {
+			return total, fmt.Errorf("index %d contracts: %w", len(cs), err)
+		}
+		if err := r.cfg.Store.MarkIndexed(ctx, ocids); err != nil {
+			return total, fmt.Errorf("mark %d contracts indexed: %w", len(cs), err)
+		}
+		total += len(cs)
+	}
+}
+
+// startRun records the run's start and starts its writer.
+func (r *Runner) startRun(ctx context.Context, name, format string, progress func(Progress)) (*run, error) {
+	started := r.cfg.Clock().UTC()
+	rn := &run{r: r, ctx: ctx, progress: progress,
+		rec:        procure.ImportRun{Source: name, Started: started, Status: StatusRunning},
+		work:       make(chan job, 1),
+		writerDone: make(chan struct{}),
+	}
+	id, err := r.cfg.Store.StartRun(ctx, name, started)
+	if err != nil {
+		rn.rec.Status, rn.rec.Message = StatusFailed, fmt.Sprintf("cannot record the run: %v", err)
+		return rn, fmt.Errorf("import %s: start run: %w", name, err)
+	}
+	rn.rec.ID = id
+	rn.parse = r.cfg.Parsers[format]
+	if rn.parse == nil {
+		known := make([]string, 0, len(r.cfg.Parsers))
+		for k := range r.cfg.Parsers {
+			known = append(known, k)
+		}
+		sort.Strings(known)
+		rn.fetchErr = fmt.Errorf("unknown format %q (known: %s): %w", format, strings.Join(known, ", "), procure.ErrInvalid)
+	}
+	r.log.Info("import started", "source", name, "run", id)
+	go rn.writer()
+	return rn, nil
+}
+
+// finishRun records the outcome (even when ctx was cancelled).
+// cause is the error behind a failed status (wrapped into the returned
+// error so callers can test its kind with errors.Is).
+func (r *Runner) finishRun(ctx context.Context, rn *run, rec procure.ImportRun, cause error) (procure.ImportRun, error) {
+	bk, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
+	defer cancel()
+	rec.Finished = r.cfg.Clock().UTC()
+	rec.Problems = rn.problems
+	if err := r.cfg.Store.FinishRun(bk, rec); err != nil {
+		r.log.Error("cannot record the end of an import run", "source", rec.Source, "run", rec.ID, "err", err)
+		if rec.Status != StatusFailed {
+			rec.Status, rec.Message = StatusFailed, fmt.Sprintf("cannot record the run: %v", err)
+		}
+	}
+	rn.reportProgress(true)
+	attrs := []any{"source", rec.Source, "run", rec.ID, "status", rec.Status, "read", rec.Read, "stored", rec.Stored,
+		"unchanged", rec.Unchanged, "warnings", rec.Warnings, "errors", rec.Errors, "duration", rec.Finished.Sub(rec.Started).Round(time.Millisecond)}
+	if rec.Status == StatusFailed {
+		r.log.Error("import failed", append(attrs, "message", rec.Message)...)
+		if cause == nil {
+			cause = errors.New(rec.Message)
+		}
+		return rec, fmt.Errorf("import %s: %w", rec.Source, cause)
+	}
+	r.log.Info("import finished", attrs...)
+	return rec, nil
+}
+
+// run is the state of one import run. The fields above the line are used by
+// the goroutine that fetches and parses; the writer goroutine owns the
+// store calls and updates the counters under mu.
+type run struct {
+	r        *Runner
+	ctx      context.Context
+	parse    ParseFunc
+	progress func(Progress)
+
+	batch      []procure.SourceRelease
+	batchBytes int
+	pending    []procure.Problem
+	maxDate    time.Time
+	fetchErr   error
+
+	file         string
+	consumed     func() int64
+	bytesBefore  int64
+	totalBytes   int64
+	lastProgress time.Time
+
+	work       chan job
+	writerDone chan struct{}
+
+	// ---- shared with the writer (under mu) ----
+	mu       sync.Mutex
+	rec      procure.ImportRun
+	problems []procure.Problem
+	writeErr error
+}
+
+type job struct {
+	rels     []procure.SourceRelease
+	problems []procure.Problem
+}
+
+// guard runs f, turning a panic into a run failure.
+func (rn *run) guard(f func() error) {
+	if rn.fetchErr != nil {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			rn.r.log.Error("import panicked", "source", rn.rec.Source, "panic", p, "stack", string(debug.Stack()))
+			rn.fetchErr = fmt.Errorf("internal error (panic): %v", p)
+		}
+	}()
+	rn.fetchErr = f()
+}
+
+// failure is the error that makes the run fail, if any. ErrNotModified is
+// not a failure.
+func (rn *run) failure() error {
+	rn.mu.Lock()
+	werr := rn.writeErr
+	rn.mu.Unlock()
+	if werr != nil {
+		return werr
+	}
+	if rn.fetchErr != nil && !errors.Is(rn.fetchErr, source.ErrNotModified) {
+		return rn.fetchErr
+	}
+	return nil
+}
+
+func (rn *run) writerErr() error {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	return rn.writeErr
+}
+
+// doc parses one fetched document.
+func (rn *run) doc(d source.Doc) error {
+	rn.file, rn.consumed = d.URL, d.Consumed
+	err := rn.parse(rn.ctx, d.Body, ParseOptions{Source: rn.rec.Source, URL: d.URL, RetrievedAt: d.RetrievedAt}, rn.emit, rn.report)
+	switch {
+	case d.Size >= 0:
+		rn.bytesBefore += d.Size
+	case d.Consumed != nil:
+		rn.bytesBefore += d.Consumed()
+	}
+	rn.consumed = nil
+	if werr := rn.writerErr(); werr != nil {
+		return werr
+	}
+	if err != nil {
+		if ctxErr := rn.ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("import cancelled: %w", context.Cause(rn.ctx))
+		}
+		return fmt.Errorf("read %s: %w", d.URL, err)
+	}
+	rn.reportProgress(false)
+	return nil
+}
+
+// emit receives one parsed release.
+func (rn *run) emit(rel procure.SourceRelease) error {
+	if err := rn.writerErr(); err != nil {
+		return err
+	}
+	if err := rn.ctx.Err(); err != nil {
+		return context.Cause(rn.ctx)
+	}
+	rn.mu.Lock()
+	rn.rec.Read++
+	rn.mu.Unlock()
+	if rel.Date.After(rn.maxDate) {
+		rn.maxDate = rel.Date
+	}
+	rn.batch = append(rn.batch, rel)
+	rn.batchBytes += len(rel.Raw)
+	if len(rn.batch) >= rn.r.cfg.BatchSize || rn.batchBytes >= maxBatchBytes {
+		if err := rn.send(); err != nil {
+			return err
+		}
+	}
+	rn.reportProgress(false)
+	return nil
+}
+
+// report receives one problem from the parser.
+func (rn *run) report(p procure.Problem) {
+	if p.Location.File == "" {
+		p.Location.File = rn.file
+	}
+	rn.mu.Lock()
+	rn.count(p)
+	rn.mu.Unlock()
+	rn.pending = append(rn.pending, p)
+	if len(rn.pending) >= pendingProblems {
+		_ = rn.send() // a failure is the writer's and is reported by it
+	}
+}
+
+// count adds p to the counters and the returned list; rn.mu is held.
+func (rn *run) count(p procure.Problem) {
+	if p.Severity == procure.SevError {
+		rn.rec.Errors++
+	} else {
+		rn.rec.Warnings++
+	}
+	if len(rn.problems) < maxRunProblems {
+		rn.problems = append(rn.problems, p)
+	}
+}
+
+// send hands the current batch and pending problems to the writer.
+func (rn *run) send() error {
+	if len(rn.batch) == 0 && len(rn.pending) == 0 {
+		return nil
+	}
+	j := job{rels: rn.batch, problems: rn.pending}
+	rn.batch, rn.batchBytes, rn.pending = nil, 0, nil
+	select {
+	case rn.work <- j:
+		return nil
+	case <-rn.writerDone:
+		if err := rn.writerErr(); err != nil {
+			return err
+		}
+		return errors.New("the store writer stopped")
+	case <-rn.ctx.Done():
+		return context.Cause(rn.ctx)
+	}
+}
+
+// finishInputs flushes what was parsed (also after a failure: those
+// releases are complete and valid; unless the run was cancelled) and waits
+// for the writer.
+func (rn *run) finishInputs() {
+	if rn.ctx.Err() == nil {
+		if err := rn.send(); err != nil && rn.fetchErr == nil {
+			rn.fetchErr = err
+		}
+	} else if rn.fetchErr == nil {
+		rn.fetchErr = fmt.Errorf("import cancelled: %w", context.Cause(rn.ctx))
+	}
+	close(rn.work)
+	<-rn.writerDone
+}
+
+// writer stores batches, records problems and indexes changed contracts.
+// It is the only goroutine that writes to the store during a run.
+func (rn *run) writer() {
+	defer close(rn.writerDone)
+	defer func() {
+		if p := recover(); p != nil {
+			rn.r.log.Error("import writer panicked", "source", rn.rec.Source, "panic", p, "stack", string(debug.Stack()))
+			rn.setWriteErr(fmt.Errorf("internal error (panic while storing): %v", p))
+		}
+	}()
+	for j := range rn.work {
+		if rn.writerErr() != nil {
+			continue // drain
+		}
+		if err := rn.apply(j); err != nil {
+			rn.setWriteErr(err)
+		}
+	}
+}
+
+func (rn *run) setWriteErr(err error) {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	if rn.writeErr == nil {
+		rn.writeErr = err
+	}
+}
+
+func (rn *run) apply(j job) error {
+	ctx, store := rn.ctx, rn.r.cfg.Store
+	if len(j.problems) > 0 {
+		if err := store.AddProblems(ctx, rn.rec.ID, j.problems); err != nil {
+			return fmt.Errorf("record %d problems: %w", len(j.problems), err)
+		}
+	}
+	if len(j.rels) == 0 {
+		return nil
+	}
+	res, err := store.ApplyBatch(ctx, rn.rec.ID, j.rels, rn.r.cfg.Compile)
+	if err != nil {
+		return fmt.Errorf("store a batch of %d releases: %w", len(j.rels), err)
+	}
+	rn.mu.Lock()
+	rn.rec.Stored += res.Stored
+	rn.rec.Unchanged += res.Unchanged
+	for _, p := range res.Problems {
+		rn.count(p)
+	}
+	rn.mu.Unlock()
+	if len(res.Problems) > 0 {
+		if err := store.AddProblems(ctx, rn.rec.ID, res.Problems); err != nil {
+			return fmt.Errorf("record %d problems: %w", len(res.Problems), err)
+		}
+	}
+	if _, err := rn.r.indexDirty(ctx); err != nil {
+		return fmt.Errorf("update the search index (the stored data is safe and will be indexed later): %w", err)
+	}
+	return nil
+}
+
+// reportProgress calls the progress callback, throttled unless final.
+func (rn *run) reportProgress(final bool) {
+	if rn.progress == nil {
+		return
+	}
+	now := time.Now()
+	if !final && now.Sub(rn.lastProgress) < progressEvery {
+		return
+	}
+	rn.lastProgress = now
+	b := rn.bytesBefore
+	if rn.consumed != nil {
+		b += rn.consumed()
+	}
+	rn.mu.Lock()
+	p := Progress{Source: rn.rec.Source, File: rn.file, Bytes: b, TotalBytes: rn.totalBytes, Records: rn.rec.Read, Stored: rn.rec.Stored}
+	rn.mu.Unlock()
+	if final && p.TotalBytes > 0 && p.Bytes < p.TotalBytes && rn.failure() == nil {
+		p.Bytes = p.TotalBytes
+	}
+	rn.progress(p)
+}
