@@ -26,7 +26,7 @@ type Contract struct {
 	// Date is the date the list shows: the first counted award's date, else
 	// the first contract's dateSigned, else the tender period start, else the
 	// latest release date.
-	Date     time.Time `json:"date"`
+	Date     time.Time `json:"date,omitzero"`
 	Status   string    `json:"status,omitempty"`   // tender.status
 	Method   string    `json:"method,omitempty"`   // tender.procurementMethod
 	Category string    `json:"category,omitempty"` // tender.mainProcurementCategory
@@ -38,8 +38,8 @@ type Contract struct {
 	Parties         []Party  `json:"parties,omitempty"`
 	// Release bookkeeping.
 	ReleaseCount int       `json:"releaseCount"`
-	FirstRelease time.Time `json:"firstRelease"`
-	LastRelease  time.Time `json:"lastRelease"`
+	FirstRelease time.Time `json:"firstRelease,omitzero"`
+	LastRelease  time.Time `json:"lastRelease,omitzero"`
 	// Demo marks generated demonstration data.
 	Demo bool `json:"demo,omitempty"`
 }
@@ -51,7 +51,7 @@ type Award struct {
 	Title       string     `json:"title,omitempty"`
 	Description string     `json:"description,omitempty"`
 	Status      string     `json:"status,omitempty"`
-	Date        time.Time  `json:"date"`
+	Date        time.Time  `json:"date,omitzero"`
 	Value       Money      `json:"value"`
 	HasValue    bool       `json:"hasValue"`
 	Suppliers   []PartyRef `json:"suppliers"`
@@ -103,13 +103,13 @@ type Problem struct {
 type SourceRelease struct {
 	OCID        string          `json:"ocid"`
 	ID          string          `json:"id"`
-	Date        time.Time       `json:"date"`
+	Date        time.Time       `json:"date,omitzero"`
 	Tag         []string        `json:"tag"`
 	Raw         json.RawMessage `json:"raw"`
 	SHA256      string          `json:"sha256"` // hex SHA-256 of Raw
 	Source      string          `json:"source"`
 	URL         string          `json:"url"` // where it was fetched from (URL or file path)
-	RetrievedAt time.Time       `json:"retrievedAt"`
+	RetrievedAt time.Time       `json:"retrievedAt,omitzero"`
 	Location    Location        `json:"location"`
 	// Version is the OCDS version declared by the package ("1.0" when absent).
 	Version string `json:"version"`
@@ -134,7 +134,7 @@ type PackageMeta struct {
 type Change struct {
 	Path      string          `json:"path"` // JSON pointer in the compiled release, e.g. /awards/0/value/amount (index after merge)
 	ReleaseID string          `json:"releaseID"`
-	Date      time.Time       `json:"date"`
+	Date      time.Time       `json:"date,omitzero"`
 	Old       json.RawMessage `json:"old,omitempty"` // absent when added
 	New       json.RawMessage `json:"new,omitempty"` // absent when removed
 }

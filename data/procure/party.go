@@ -57,6 +57,9 @@ type Party struct {
 	Address    Address   `json:"address,omitempty"`
 	BuyerType  BuyerType `json:"buyerType,omitempty"` // set for buyers
 	Language   string    `json:"language,omitempty"`  // BCP 47 language of Name, if known
+	// Roles are the OCDS party roles in the process the party is shown for
+	// (buyer, supplier, tenderer, ...); empty on aggregated pages.
+	Roles []string `json:"roles,omitempty"`
 	// AdditionalIDs holds other qualified identifiers ("AM-PPS-123").
 	AdditionalIDs []string `json:"additionalIdentifiers,omitempty"`
 }

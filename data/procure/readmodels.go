@@ -16,11 +16,11 @@ type ContractDetail struct {
 // ReleaseInfo describes one stored source release of a process.
 type ReleaseInfo struct {
 	ID          string    `json:"id"`
-	Date        time.Time `json:"date"`
+	Date        time.Time `json:"date,omitzero"`
 	Tag         []string  `json:"tag"`
 	Source      string    `json:"source"`
 	URL         string    `json:"url"`
-	RetrievedAt time.Time `json:"retrievedAt"`
+	RetrievedAt time.Time `json:"retrievedAt,omitzero"`
 	SHA256      string    `json:"sha256"`
 	Version     string    `json:"version"`
 	Compiled    bool      `json:"compiled,omitempty"`
@@ -79,7 +79,7 @@ type AwardRow struct {
 	Title     string     `json:"title"`
 	Buyer     PartyRef   `json:"buyer"`
 	Suppliers []PartyRef `json:"suppliers"`
-	Date      time.Time  `json:"date"`
+	Date      time.Time  `json:"date,omitzero"`
 	Value     Money      `json:"value"`
 	HasValue  bool       `json:"hasValue"`
 	Status    string     `json:"status,omitempty"`
@@ -115,8 +115,8 @@ type SupplierDetail struct {
 type ImportRun struct {
 	ID       int64     `json:"id"`
 	Source   string    `json:"source"`
-	Started  time.Time `json:"started"`
-	Finished time.Time `json:"finished,omitempty"`
+	Started  time.Time `json:"started,omitzero"`
+	Finished time.Time `json:"finished,omitzero"`
 	// Status: "running", "ok", "partial" (some records failed), "failed",
 	// "not-modified".
 	Status    string    `json:"status"`
@@ -135,7 +135,7 @@ type SourceStatus struct {
 	Format    string     `json:"format"`
 	Location  string     `json:"location"` // URL or path
 	Schedule  string     `json:"schedule"`
-	NextRun   time.Time  `json:"nextRun,omitempty"`
+	NextRun   time.Time  `json:"nextRun,omitzero"`
 	LastRun   *ImportRun `json:"lastRun,omitempty"`
 	LastOK    *ImportRun `json:"lastSuccess,omitempty"`
 	Contracts int        `json:"contracts"` // processes last changed by this source
@@ -151,7 +151,7 @@ type Stats struct {
 	Releases    int              `json:"releases"`
 	Totals      []Money          `json:"totals"` // counted awards per currency
 	ByBuyerType []BuyerTypeCount `json:"byBuyerType"`
-	DataAsOf    time.Time        `json:"dataAsOf"` // newest successful import
+	DataAsOf    time.Time        `json:"dataAsOf,omitzero"` // newest successful import
 	Demo        bool             `json:"demo"`
 }
 

@@ -83,9 +83,11 @@ type Hit struct {
 	BuyerType BuyerType  `json:"buyerType"`
 	Suppliers []PartyRef `json:"suppliers"`
 	Amount    Money      `json:"amount"`
-	Date      time.Time  `json:"date"`
-	Language  string     `json:"language,omitempty"`
-	Score     float64    `json:"score,omitempty"`
+	// HasAmount is false when no award value is known (Amount is then zero).
+	HasAmount bool      `json:"hasAmount"`
+	Date      time.Time `json:"date,omitzero"`
+	Language  string    `json:"language,omitempty"`
+	Score     float64   `json:"score,omitempty"`
 	// Snippet is the highlighted text: plain text fragments, some marked as
 	// matches. Renderers escape every fragment; no HTML comes from data.
 	Snippet []Fragment `json:"snippet,omitempty"`
@@ -103,4 +105,8 @@ type FacetCount struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
 	Count int    `json:"count"`
+	// Min and Max bound an amount-range facet value (Min inclusive, Max
+	// exclusive; nil = open). Nil for other facets.
+	Min *Decimal `json:"min,omitempty"`
+	Max *Decimal `json:"max,omitempty"`
 }
