@@ -46,6 +46,9 @@ type SourceConfig struct {
 	AllowPrivate bool          // tests only: allow loopback/private addresses
 	Timeout      time.Duration // per HTTP request (0: source default)
 	MaxBytes     int64         // per document after decompression (0: source default)
+	// ParserOptions go to the format's parser (ParseOptions.Options), e.g.
+	// profile or mapping for a CSV source.
+	ParserOptions map[string]string
 }
 
 // ParseOptions is the provenance a parser stamps on every release.
@@ -53,6 +56,9 @@ type ParseOptions struct {
 	Source      string
 	URL         string
 	RetrievedAt time.Time
+	// Options are the format's own settings (SourceConfig.ParserOptions),
+	// e.g. the mapping profile of a CSV source. Nil when none.
+	Options map[string]string
 }
 
 // ParseFunc reads one document, calling emit for each release found (in

@@ -150,6 +150,7 @@ func (r *Runner) Run(ctx context.Context, src SourceConfig) (procure.ImportRun, 
 	if err != nil {
 		return rn.rec, err
 	}
+	rn.parserOptions = src.ParserOptions
 	var newState source.State
 	var sinceFormat string
 	var old persisted
@@ -203,6 +204,12 @@ func (r *Runner) Run(ctx context.Context, src SourceConfig) (procure.ImportRun, 
 // any input failed (the CLI exits non-zero). progress, when not nil, is
 // called at most a few times per second and once at the end.
 func (r *Runner) ImportPaths(ctx context.Context, name, format string, paths []string, progress func(Progress)) (procure.ImportRun, error) {
+	return r.ImportPathsWith(ctx, name, format, nil, paths, progress)
+}
+
+// ImportPathsWith is ImportPaths with options for the format's parser (for
+// example the mapping of a CSV import).
+func (r *Runner) ImportPathsWith(ctx context.Context, name, format string, parserOptions map[string]string, paths []string, progress func(Progress)) (procure.ImportRun, error) {
 	if len(paths) == 0 {
 		return procure.ImportRun{Source: name, Status: StatusFailed, Message: "nothing to import"},
 			fmt.Errorf("import %s: no file, directory or URL given: %w", name, procure.ErrInvalid)
@@ -217,6 +224,7 @@ func (r *Runner) ImportPaths(ctx context.Context, name, format string, paths []s
 	if err != nil {
 		return rn.rec, err
 	}
+	rn.parserOptions = parserOptions
 	for _, p := range paths {
 		if n, err := source.LocalSize(p); err == nil && n > 0 {
 			rn.totalBytes += n
@@ -408,10 +416,11 @@ func (r *Runner) finishRun(ctx context.Context, rn *run, rec procure.ImportRun, 
 // the goroutine that fetches and parses; the writer goroutine owns the
 // store calls and updates the counters under mu.
 type run struct {
-	r        *Runner
-	ctx      context.Context
-	parse    ParseFunc
-	progress func(Progress)
+	r             *Runner
+	ctx           context.Context
+	parse         ParseFunc
+	parserOptions map[string]string
+	progress      func(Progress)
 
 	batch      []procure.SourceRelease
 	batchBytes int
@@ -478,7 +487,7 @@ func (rn *run) writerErr() error {
 // doc parses one fetched document.
 func (rn *run) doc(d source.Doc) error {
 	rn.file, rn.consumed = d.URL, d.Consumed
-	err := rn.parse(rn.ctx, d.Body, ParseOptions{Source: rn.rec.Source, URL: d.URL, RetrievedAt: d.RetrievedAt}, rn.emit, rn.report)
+	err := rn.parse(rn.ctx, d.Body, ParseOptions{Source: rn.rec.Source, URL: d.URL, RetrievedAt: d.RetrievedAt, Options: rn.parserOptions}, rn.emit, rn.report)
 	switch {
 	case d.Size >= 0:
 		rn.bytesBefore += d.Size

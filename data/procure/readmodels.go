@@ -127,6 +127,9 @@ type ImportRun struct {
 	Errors    int       `json:"errors"`
 	Message   string    `json:"message,omitempty"` // failure reason
 	Problems  []Problem `json:"problems,omitempty"`
+	// ProblemsKept is how many problems were stored (the store keeps the
+	// first 10,000 of a run; Warnings and Errors are the true counts).
+	ProblemsKept int `json:"problemsKept,omitempty"`
 }
 
 // SourceStatus is a configured source with its schedule and last run.
