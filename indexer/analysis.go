@@ -1,0 +1,292 @@
+package indexer
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	porterstemmer "github.com/blevesearch/go-porterstemmer"
+	"github.com/blevesearch/segment"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/romanian"
+	"github.com/blevesearch/snowballstem/russian"
+	"golang.org/x/text/unicode/norm"
+)
+
+// langID selects the language-specific step of analysis (stemming).
+type langID uint8
+
+const (
+	langGeneric   langID = iota // folding only: Ukrainian, Armenian, Chinese, unknown, …
+	langEnglish                 // Porter stemmer
+	langSpanish                 // light Spanish stemmer (plural and gender endings)
+	langRomanian                // Snowball Romanian
+	langRussian                 // Snowball Russian (Cyrillic words only)
+	langUkrainian               // folding and Ukrainian stop words (no stemmer)
+	numLangs
+)
+
+// langOf maps a BCP 47 tag ("es", "es-CL", "ru_RU") to its analyzer.
+func langOf(tag string) langID {
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		tag = tag[:i]
+	}
+	switch strings.ToLower(strings.TrimSpace(tag)) {
+	case "en", "eng":
+		return langEnglish
+	case "es", "spa":
+		return langSpanish
+	case "ro", "mo", "ron", "rum":
+		return langRomanian
+	case "ru", "rus":
+		return langRussian
+	case "uk", "ukr":
+		return langUkrainian
+	}
+	return langGeneric
+}
+
+// maxWordBytes: longer "words" (hashes, base64, garbage) are not indexed.
+const maxWordBytes = 64
+
+// piece is one word cut from a text: the word as written and its byte span.
+type piece struct {
+	text       string
+	start, end int
+	cjk        bool // one CJK character (indexed as unigram + bigram)
+}
+
+// cut splits s into words with Unicode word segmentation (UAX #29) plus
+// our rules for the punctuation inside words:
+//   - apostrophes stay inside the word (fold removes them: "об'єкт",
+//     "O'Brien"); an English possessive "'s" is dropped;
+//   - abbreviations and numbers are joined: "Î.C.S" → "Î.C.S" as one word
+//     whose fold is "ics", "S.R.L" → "srl", "1,234.56" → "123456";
+//   - other compounds are split: "www.prozorro.gov.ua" → www prozorro gov ua;
+//   - CJK text becomes one piece per character.
+//
+// fn is called for each piece in order.
+func cut(s string, fn func(p piece)) {
+	if s == "" {
+		return
+	}
+	sg := segment.NewWordSegmenterDirect([]byte(s))
+	off := 0
+	for sg.Segment() {
+		n := len(sg.Bytes())
+		start := off
+		off += n
+		typ := sg.Type()
+		if typ == segment.None {
+			continue
+		}
+		seg := s[start : start+n]
+		if typ == segment.Ideo || typ == segment.Kana {
+			for i, r := range seg {
+				if isCJK(r) {
+					fn(piece{text: seg[i : i+utf8.RuneLen(r)], start: start + i, end: start + i + utf8.RuneLen(r), cjk: true})
+				}
+			}
+			continue
+		}
+		cutWord(seg, start, fn)
+	}
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || isApostrophe(r)
+}
+
+// cutWord applies the inner-punctuation rules to one segment.
+func cutWord(seg string, off int, fn func(p piece)) {
+	// English possessive.
+	if l := len(seg); l > 2 && (seg[l-1] == 's' || seg[l-1] == 'S') {
+		if r, sz := utf8.DecodeLastRuneInString(seg[:l-1]); isApostrophe(r) && l-1-sz > 0 {
+			seg = seg[:l-1-sz]
+		}
+	}
+	simple := true
+	for _, r := range seg {
+		if !isWordRune(r) {
+			simple = false
+			break
+		}
+	}
+	if simple {
+		if len(seg) <= maxWordBytes {
+			fn(piece{text: seg, start: off, end: off + len(seg)})
+		}
+		return
+	}
+	type part struct{ s, e int }
+	var parts []part
+	ps := -1
+	for i, r := range seg {
+		if isWordRune(r) {
+			if ps < 0 {
+				ps = i
+			}
+			continue
+		}
+		if ps >= 0 {
+			parts = append(parts, part{ps, i})
+			ps = -1
+		}
+	}
+	if ps >= 0 {
+		parts = append(parts, part{ps, len(seg)})
+	}
+	if len(parts) == 0 {
+		return
+	}
+	short, digits := true, true
+	for _, p := range parts {
+		w := seg[p.s:p.e]
+		if utf8.RuneCountInString(w) > 2 {
+			short = false
+		}
+		for _, r := range w {
+			if r < '0' || r > '9' {
+				digits = false
+				break
+			}
+		}
+	}
+	if short || digits {
+		var b strings.Builder
+		for _, p := range parts {
+			b.WriteString(seg[p.s:p.e])
+		}
+		if b.Len() <= maxWordBytes {
+			fn(piece{text: b.String(), start: off + parts[0].s, end: off + parts[len(parts)-1].e})
+		}
+		return
+	}
+	for _, p := range parts {
+		if p.e-p.s <= maxWordBytes {
+			fn(piece{text: seg[p.s:p.e], start: off + p.s, end: off + p.e})
+		}
+	}
+}
+
+// stem returns the indexed form of a word in a document of language l; f is
+// fold(w).
+func stem(l langID, w, f string) string {
+	switch l {
+	case langEnglish:
+		if len(f) > 2 && isLowerASCIILetters(f) {
+			return string(porterstemmer.StemWithoutLowerCasing([]rune(f)))
+		}
+	case langSpanish:
+		return stemSpanish(f)
+	case langRomanian:
+		return fold(snowball(romanian.Stem, romanianCedilla(strings.ToLower(norm.NFC.String(w)))))
+	case langRussian:
+		if hasCyrillic(w) {
+			return fold(snowball(russian.Stem, strings.ToLower(norm.NFC.String(w))))
+		}
+	}
+	return f
+}
+
+func snowball(fn func(*snowballstem.Env) bool, s string) string {
+	env := snowballstem.NewEnv(s)
+	fn(env)
+	return env.Current()
+}
+
+var cedilla = strings.NewReplacer("ș", "ş", "ț", "ţ", "Ș", "ş", "Ț", "ţ")
+
+// romanianCedilla writes ș and ț with the cedilla the Snowball stemmer knows.
+func romanianCedilla(s string) string {
+	if !strings.ContainsAny(s, "șțȘȚ") {
+		return s
+	}
+	return cedilla.Replace(s)
+}
+
+func isLowerASCIILetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// stemSpanish is a light Spanish stemmer (after Savoy's light stemmer, as in
+// Lucene's SpanishLightStemmer): it removes plural and gender endings of
+// folded words of five letters or more, so "contratos", "contrato" and
+// "contrata" meet at "contrat", and "licitaciones"/"licitacion" at
+// "licitacion".
+func stemSpanish(f string) string {
+	n := len(f)
+	if n < 5 || !isASCII(f) {
+		return f
+	}
+	switch f[n-1] {
+	case 'o', 'a', 'e':
+		return f[:n-1]
+	case 's':
+		switch {
+		case f[n-2] == 'e' && f[n-3] == 's' && f[n-4] == 'e':
+			return f[:n-2]
+		case f[n-2] == 'e' && f[n-3] == 'c':
+			return f[:n-3] + "z"
+		case f[n-2] == 'o' || f[n-2] == 'a' || f[n-2] == 'e':
+			return f[:n-2]
+		}
+	}
+	return f
+}
+
+// Query views: one query word is looked up under every analyzer a document
+// may have been indexed with, plus its skeleton.
+const (
+	viewFold = iota
+	viewEnglish
+	viewSpanish
+	viewRomanian
+	viewRussian
+	viewSkeleton
+	numViews
+)
+
+// views returns the forms of a query word under every view ("" where a view
+// has nothing to say). Duplicates are left in place so that views of
+// adjacent words pair up for phrases.
+func views(w string) [numViews]string {
+	var v [numViews]string
+	f := fold(w)
+	v[viewFold] = f
+	v[viewEnglish] = stem(langEnglish, w, f)
+	v[viewSpanish] = stem(langSpanish, w, f)
+	v[viewRomanian] = stem(langRomanian, w, f)
+	v[viewRussian] = stem(langRussian, w, f)
+	v[viewSkeleton] = skeleton(f)
+	return v
+}
+
+// alternatives returns the distinct non-empty forms of a views array.
+func alternatives(v [numViews]string) []string {
+	out := make([]string, 0, numViews)
+	for _, s := range v {
+		if s == "" {
+			continue
+		}
+		dup := false
+		for _, o := range out {
+			if o == s {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// cjkBigram is the token of two adjacent CJK characters.
+func cjkBigram(a, b string) string { return a + b }
