@@ -17,7 +17,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/tenderlens/tenderlens/data/internal/testenv"
+	"github.com/tenderlens/tenderlens/data/testenv"
 	"github.com/tenderlens/tenderlens/data/procure"
 )
 

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tenderlens/tenderlens/data/internal/testenv"
+	"github.com/tenderlens/tenderlens/data/testenv"
 	"github.com/tenderlens/tenderlens/data/procure"
 )
 

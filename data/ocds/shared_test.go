@@ -12,7 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/tenderlens/tenderlens/data/internal/testenv"
+	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata golden files")

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenderlens/tenderlens/data/internal/testenv"
+	"github.com/tenderlens/tenderlens/data/testenv"
 	"github.com/tenderlens/tenderlens/data/procure"
 )
 

@@ -246,6 +246,7 @@ func (s *Store) Run(ctx context.Context, id int64) (procure.ImportRun, error) {
 	if err := rows.Err(); err != nil {
 		return r, fmt.Errorf("run %d problems: %w", id, err)
 	}
+	r.ProblemsKept = len(r.Problems)
 	return r, nil
 }
 

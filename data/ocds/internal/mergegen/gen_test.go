@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tenderlens/tenderlens/data/internal/testenv"
+	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
 // TestCommittedTableIsCurrent regenerates merge_rules.go from the shared
