@@ -68,7 +68,7 @@ func serveDemo(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.prepare(context.Background()); err != nil {
+	if err := a.prepare(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
 	a.bg.Wait()

@@ -91,6 +91,9 @@ func build(ctx context.Context, cfg Config, opt buildOptions) (_ *App, err error
 	}); err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
+	if err := a.initIndex(ctx); err != nil {
+		return nil, err
+	}
 	a.runner, err = ingest.New(ingest.RunnerConfig{
 		Store:   storeAdapter{a.store},
 		Index:   a.index,
@@ -186,8 +189,10 @@ func (a *App) ready(ctx context.Context) error {
 
 // prepare brings the index up to date with the store: it indexes contracts
 // left dirty by a crash and, when the index mapping changed, rebuilds the
-// index in the background while the old generation keeps serving.
-func (a *App) prepare(ctx context.Context) error {
+// index — in the background while the old generation keeps serving when
+// background is true (serve), or not at all otherwise (import: the next
+// serve or reindex does it).
+func (a *App) prepare(ctx context.Context, background bool) error {
 	n, err := a.runner.IndexDirty(ctx)
 	if err != nil {
 		return fmt.Errorf("index contracts left from an earlier run: %w", err)
@@ -195,19 +200,40 @@ func (a *App) prepare(ctx context.Context) error {
 	if n > 0 {
 		a.log.Info("indexed contracts left from an earlier run", "contracts", n)
 	}
-	if a.index.NeedsRebuild() {
-		bctx, cancel := context.WithCancel(context.Background())
-		a.bgCancel = cancel
-		a.bg.Add(1)
-		go func() {
-			defer a.bg.Done()
-			a.log.Info("search index mapping changed; rebuilding from the store while the old index serves")
-			if err := a.rebuild(bctx); err != nil {
-				a.log.Error("index rebuild failed; the old index keeps serving", "err", err)
-				return
-			}
-			a.log.Info("index rebuilt and swapped in")
-		}()
+	if !a.index.NeedsRebuild() {
+		return nil
+	}
+	if !background {
+		a.log.Warn("the search index was built by an older version and needs a rebuild: run `tenderlens reindex` or start `tenderlens serve` (it rebuilds while serving)")
+		return nil
+	}
+	bctx, cancel := context.WithCancel(context.Background())
+	a.bgCancel = cancel
+	a.bg.Add(1)
+	go func() {
+		defer a.bg.Done()
+		a.log.Info("search index mapping changed; rebuilding from the store while the old index serves")
+		if err := a.rebuild(bctx); err != nil {
+			a.log.Error("index rebuild failed; the old index keeps serving", "err", err)
+			return
+		}
+		a.log.Info("index rebuilt and swapped in")
+	}()
+	return nil
+}
+
+// initIndex marks a fresh index over an empty store as current (building an
+// empty generation), so that the first import does not trigger a rebuild.
+func (a *App) initIndex(ctx context.Context) error {
+	if !a.index.NeedsRebuild() {
+		return nil
+	}
+	n, err := a.store.ContractCount(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	if err := a.rebuild(ctx); err != nil {
+		return fmt.Errorf("initialise the search index: %w", err)
 	}
 	return nil
 }

@@ -104,7 +104,7 @@ func (a *App) serve(ctx context.Context, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.web.Listener(ln) }()
 	log.Info("Tenderlens is serving", "url", "http://"+ln.Addr().String(), "data", a.cfg.Data)
-	if err := a.prepare(ctx); err != nil {
+	if err := a.prepare(ctx, true); err != nil {
 		log.Error("catching the index up failed; it will be retried by the next import", "err", err)
 	}
 	a.sched.Start(ctx)
@@ -161,7 +161,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		return err
 	}
 	defer a.Close()
-	if err := a.prepare(ctx); err != nil {
+	if err := a.prepare(ctx, false); err != nil {
 		return err
 	}
 	progress := newProgress(stderr, *quiet, log)

@@ -70,7 +70,7 @@ func openWeb(t *testing.T, data string) *App {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	if err := a.prepare(context.Background()); err != nil {
+	if err := a.prepare(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
 	a.bg.Wait() // a rebuild, if any, has finished
