@@ -352,10 +352,15 @@ func etagMatches(header, etag string) bool {
 }
 
 // robots.txt keeps crawlers off the endless search and API permutations;
-// every contract, agency and supplier page stays crawlable.
-const robotsTxt = "User-agent: *\nDisallow: /search\nDisallow: /api/\nAllow: /\n"
+// every contract, agency and supplier page stays crawlable, the API docs
+// too, and the sitemap lists them.
+const robotsTxt = "User-agent: *\nDisallow: /search\nDisallow: /api/\nAllow: /api/docs\nAllow: /\n"
 
 func (s *server) serveRobots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, cacheShort)
-	return c.SendString(robotsTxt)
+	body := robotsTxt
+	if s.site.baseURL != "" {
+		body += "Sitemap: " + s.site.baseURL + "/sitemap.xml\n"
+	}
+	return c.SendString(body)
 }

@@ -93,7 +93,7 @@ func (s *server) finish(c *fiber.Ctx, rid string, start time.Time) {
 		"path", c.Path(),
 		"route", route,
 		"status", status,
-		"bytes", len(c.Response().Body()),
+		"bytes", responseBytes(c),
 		"duration_ms", float64(d.Microseconds())/1000,
 	)
 }
@@ -139,4 +139,13 @@ func requestID(in string) string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
 	return hex.EncodeToString(b[:])
+}
+
+// responseBytes is the size of the response body without reading a
+// streamed body (a dump file) into memory.
+func responseBytes(c *fiber.Ctx) int {
+	if c.Response().IsBodyStream() {
+		return c.Response().Header.ContentLength()
+	}
+	return len(c.Response().Body())
 }

@@ -91,6 +91,10 @@ type Config struct {
 	CacheTTL time.Duration
 	// CacheBytes bounds the memory of that cache (default 32 MiB).
 	CacheBytes int
+	// OrganizationJSONLD adds schema.org Organization data (JSON-LD in a
+	// <script type="application/ld+json">) to agency and supplier pages.
+	// The downloads page always carries its Dataset.
+	OrganizationJSONLD bool
 }
 
 // Deps are the data the server reads. Search and Catalog are required.
@@ -104,6 +108,9 @@ type Deps struct {
 	// Ready reports whether the portal can serve (store open, index
 	// generation open). Nil means always ready.
 	Ready func(context.Context) error
+	// Downloads lists and opens the published open-data dumps (a
+	// *manifest.Library). Nil: the downloads page says none is published.
+	Downloads Downloads
 }
 
 // Limits of the public HTTP surface.
@@ -170,9 +177,11 @@ func (s *server) app() *fiber.App {
 	})
 	app.Use(s.frontMiddleware)
 	if !s.cfg.DisableCompression {
-		app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+		app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed, Next: isDownloadFile}))
 	}
-	app.Use(etag.New(etag.Config{Weak: true}))
+	// Dump files carry their own strong ETag and are streamed: the etag
+	// middleware would read a whole file into memory to hash it.
+	app.Use(etag.New(etag.Config{Weak: true, Next: isDownloadFile}))
 	s.routes(app)
 	return app
 }
@@ -237,7 +246,7 @@ func newServer(cfg Config, deps Deps) (*server, error) {
 	if cfg.CacheTTL > 0 {
 		s.cache = newPageCache(cfg.CacheTTL, cfg.CacheBytes)
 	}
-	s.site = site{baseURL: base, demo: cfg.Demo}
+	s.site = site{baseURL: base, demo: cfg.Demo, orgLD: cfg.OrganizationJSONLD}
 	return s, nil
 }
 
@@ -268,7 +277,8 @@ const (
 	pageRun         = "run"
 )
 
-var pageNames = []string{pageHome, pageSearch, pageContract, pageAgencies, pageAgency, pageSupplier, pageSources, pageMethodology, pageError, pageRun}
+var pageNames = []string{pageHome, pageSearch, pageContract, pageAgencies, pageAgency, pageSupplier, pageSources, pageMethodology, pageError, pageRun, pageRisk,
+	pageDownloads, pageAPIDocs}
 
 const staticPrefix = "/static/"
 
@@ -319,6 +329,7 @@ func (s *server) routes(app *fiber.App) {
 	getCached("/agencies", routeAgencies, s.serveAgencies)
 	getCached("/agencies/*", routeAgency, s.serveAgency)
 	getCached("/suppliers/*", routeSupplier, s.serveSupplier)
+	getCached("/risk", routeRisk, s.serveRisk)
 	getCached("/sources", routeSources, s.serveSources)
 	getCached("/sources/:name/runs/:id", routeRun, s.serveRun)
 	get("/methodology", routeMethodology, s.serveMethodology)
@@ -328,7 +339,9 @@ func (s *server) routes(app *fiber.App) {
 	getCached("/api/v1/contracts/*", routeAPIContract, s.apiContract)
 	getCached("/api/v1/agencies", routeAPIAgencies, s.apiAgencies)
 	getCached("/api/v1/agencies/*", routeAPIAgency, s.apiAgency)
+	getCached("/api/v1/suppliers/*/risk", routeAPISupplierRisk, s.apiSupplierRisk) // before /api/v1/suppliers/*
 	getCached("/api/v1/suppliers/*", routeAPISupplier, s.apiSupplier)
+	getCached("/api/v1/risk", routeAPIRisk, s.apiRisk)
 	getCached("/api/v1/sources", routeAPISources, s.apiSources)
 	getCached("/api/v1/sources/:name/runs/:id", routeAPIRun, s.apiRun)
 	get("/api/v1", routeAPIIndex, s.apiIndex)
@@ -339,6 +352,7 @@ func (s *server) routes(app *fiber.App) {
 	get("/metrics", routeMetrics, s.serveMetrics)
 	get(staticPrefix+":file", routeStatic, s.serveStatic)
 	get("/robots.txt", routeRobots, s.serveRobots)
+	s.openDataRoutes(get, getCached) // downloads, feeds, sitemaps, API docs (open_data.go)
 }
 
 // timedSearcher records the duration and outcome of every search.

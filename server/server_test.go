@@ -21,7 +21,7 @@ import (
 
 func newTestApp(t *testing.T, f *fakeData, mod ...func(*Config, *Deps)) *fiber.App {
 	t.Helper()
-	cfg := Config{Logger: discardLogger(), BaseURL: "https://tenderlens.example"}
+	cfg := Config{Logger: discardLogger(), BaseURL: "https://tenderlens.example", OrganizationJSONLD: true}
 	deps := Deps{Search: f, Catalog: f, Sources: f}
 	for _, m := range mod {
 		m(&cfg, &deps)

@@ -13,6 +13,7 @@ import (
 type site struct {
 	baseURL string // absolute, no trailing slash; "" = relative links
 	demo    bool
+	orgLD   bool // schema.org Organization on agency and supplier pages
 }
 
 // pageMeta is what the layout shows around every page.
@@ -34,6 +35,11 @@ type pageMeta struct {
 	Section string
 	// NoIndex asks search engines not to index the page (error pages).
 	NoIndex bool
+	// Feeds are the Atom feeds of the page, linked from its head.
+	Feeds []feedLink
+	// JSONLD is schema.org data for the page head (encoded by the template
+	// as JSON inside <script type="application/ld+json">).
+	JSONLD any
 }
 
 func (s site) meta(title, pathAndQuery, jsonPath, section string) pageMeta {
@@ -46,6 +52,7 @@ func (s site) meta(title, pathAndQuery, jsonPath, section string) pageMeta {
 	if jsonPath != "" {
 		m.JSON = s.abs(jsonPath)
 	}
+	m.Feeds = s.feedsFor(pathAndQuery) // feeds.go
 	return m
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -114,6 +115,24 @@ func checkSafeHTML(t *testing.T, payload, target, body string) {
 	walk(doc, func(n *html.Node) {
 		switch n.Type {
 		case html.ElementNode:
+			if n.Data == "script" {
+				// Only JSON-LD data blocks: type application/ld+json and a
+				// body that is valid JSON (html/template escapes < > & in it).
+				if typ, _ := attr(n, "type"); typ != "application/ld+json" || len(n.Attr) != 1 {
+					t.Errorf("payload %q, %s: <script> that is not a JSON-LD block: %v", payload, target, n.Attr)
+				}
+				var text strings.Builder
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					text.WriteString(c.Data)
+				}
+				if !json.Valid([]byte(text.String())) {
+					t.Errorf("payload %q, %s: JSON-LD block is not valid JSON: %s", payload, target, text.String())
+				}
+				if strings.Contains(strings.ToLower(text.String()), "</script") {
+					t.Errorf("payload %q, %s: JSON-LD block contains </script", payload, target)
+				}
+				return
+			}
 			if !allowedElements[n.Data] || n.Namespace == "math" {
 				t.Errorf("payload %q, %s: element <%s> (ns %q) outside the allow-list", payload, target, n.Data, n.Namespace)
 			}
@@ -137,6 +156,9 @@ func checkSafeHTML(t *testing.T, payload, target, body string) {
 				}
 			}
 		case html.TextNode:
+			if n.Parent != nil && n.Parent.Data == "script" {
+				return // JSON data, checked with its element; never rendered
+			}
 			if strings.ContainsAny(n.Data, "\u202a\u202b\u202d\u202e\u2066\u2067\u2068") {
 				isolated := ancestorWith(n, func(p *html.Node) bool {
 					_, ok := attr(p, "dir")

@@ -25,6 +25,9 @@ type Config struct {
 	Demo bool `toml:"demo"`
 	// SearchTimeout bounds every search.
 	SearchTimeout Duration `toml:"search_timeout"`
+	// DumpSchedule is when serve writes the open-data dumps (cron spec or
+	// descriptor, e.g. "@daily"); empty = only with `tenderlens dump`.
+	DumpSchedule string `toml:"dump_schedule"`
 	// Sources are the scheduled importers.
 	Sources []SourceConfig `toml:"source"`
 	// AllowPrivateSources lets importers fetch from loopback and private
@@ -66,6 +69,7 @@ func defaultConfig() Config {
 		Addr:          "127.0.0.1:8080",
 		Timezone:      "UTC",
 		SearchTimeout: Duration{2 * time.Second},
+		DumpSchedule:  "@daily",
 	}
 }
 
@@ -98,6 +102,9 @@ func loadConfig(path string, env func(string) string) (Config, error) {
 	}
 	if v := env("TENDERLENS_BASE_URL"); v != "" {
 		cfg.BaseURL = v
+	}
+	if v := env("TENDERLENS_DUMP_SCHEDULE"); v != "" {
+		cfg.DumpSchedule = v
 	}
 	if v := env("TENDERLENS_DEMO"); v == "1" || v == "true" {
 		cfg.Demo = true

@@ -27,10 +27,14 @@ Usage:
   tenderlens import  [--config FILE] [--data DIR] --format ocds [--source NAME] PATH_OR_URL...
   tenderlens reindex [--config FILE] [--data DIR]
   tenderlens sources [--config FILE] [--data DIR]
+  tenderlens dump    [--config FILE] [--data DIR] [--out DIR]
+  tenderlens match   --pairs FILE.csv [--threshold T] [--out FILE]
+  tenderlens bench   --corpus FILE --queries FILE --data DIR
   tenderlens version
 
 Run "tenderlens COMMAND --help" for the flags of a command.
-Environment: TENDERLENS_CONFIG, TENDERLENS_DATA, TENDERLENS_ADDR, TENDERLENS_BASE_URL, TENDERLENS_DEMO.
+Environment: TENDERLENS_CONFIG, TENDERLENS_DATA, TENDERLENS_ADDR, TENDERLENS_BASE_URL, TENDERLENS_DEMO,
+TENDERLENS_DUMP_SCHEDULE.
 `
 
 // version is set at build time with -ldflags "-X main.version=...".
