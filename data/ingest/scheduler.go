@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,14 +26,15 @@ import (
 // already running (RunNow vs. a tick) and its lock serializes different
 // sources.
 type Scheduler struct {
-	runner  *Runner
-	log     *slog.Logger
-	loc     *time.Location
-	names   []string
-	sources map[string]SourceConfig
-	specs   map[string]cron.Schedule
-	cron    *cron.Cron
-	entries map[string]cron.EntryID
+	runner   *Runner
+	entities *EntityRunner // nil: no entity formats
+	log      *slog.Logger
+	loc      *time.Location
+	names    []string
+	sources  map[string]SourceConfig
+	specs    map[string]cron.Schedule
+	cron     *cron.Cron
+	entries  map[string]cron.EntryID
 
 	mu      sync.Mutex
 	ctx     context.Context // base context of scheduled runs, set by Start
@@ -77,15 +79,16 @@ func ParseSchedule(spec string) (s cron.Schedule, err error) {
 // CheckSource validates one source configuration against the known
 // formats: name, format, location and options (source.CheckConfig), since
 // format and schedule.
-func CheckSource(src SourceConfig, parsers map[string]ParseFunc) error {
+func CheckSource(src SourceConfig, parsers map[string]ParseFunc, extraFormats ...string) error {
 	if strings.TrimSpace(src.Name) == "" {
 		return fmt.Errorf("a source has no name: %w", procure.ErrInvalid)
 	}
-	if _, ok := parsers[src.Format]; !ok {
-		known := make([]string, 0, len(parsers))
+	if _, ok := parsers[src.Format]; !ok && !slices.Contains(extraFormats, src.Format) {
+		known := make([]string, 0, len(parsers)+len(extraFormats))
 		for k := range parsers {
 			known = append(known, k)
 		}
+		known = append(known, extraFormats...)
 		sort.Strings(known)
 		return fmt.Errorf("source %s: unknown format %q (known: %s): %w", src.Name, src.Format, strings.Join(known, ", "), procure.ErrInvalid)
 	}
@@ -107,6 +110,13 @@ func CheckSource(src SourceConfig, parsers map[string]ParseFunc) error {
 // unique) and prepares the schedule in loc (nil means UTC). Nothing runs
 // until Start.
 func NewScheduler(runner *Runner, sources []SourceConfig, logger *slog.Logger, loc *time.Location) (*Scheduler, error) {
+	return NewSchedulerWith(runner, nil, sources, logger, loc)
+}
+
+// NewSchedulerWith is NewScheduler for sources of release formats (runner)
+// and of entity formats (entities: ownership registers and sanctions lists;
+// may be nil).
+func NewSchedulerWith(runner *Runner, entities *EntityRunner, sources []SourceConfig, logger *slog.Logger, loc *time.Location) (*Scheduler, error) {
 	if runner == nil {
 		return nil, fmt.Errorf("ingest: NewScheduler needs a Runner: %w", procure.ErrInvalid)
 	}
@@ -116,7 +126,11 @@ func NewScheduler(runner *Runner, sources []SourceConfig, logger *slog.Logger, l
 	if loc == nil {
 		loc = time.UTC
 	}
-	s := &Scheduler{runner: runner, log: logger, loc: loc,
+	var extra []string
+	if entities != nil {
+		extra = entities.Formats()
+	}
+	s := &Scheduler{runner: runner, entities: entities, log: logger, loc: loc,
 		sources: map[string]SourceConfig{}, specs: map[string]cron.Schedule{}, entries: map[string]cron.EntryID{}}
 	var errs []error
 	for _, src := range sources {
@@ -124,7 +138,7 @@ func NewScheduler(runner *Runner, sources []SourceConfig, logger *slog.Logger, l
 			errs = append(errs, fmt.Errorf("source %s is configured twice: %w", src.Name, procure.ErrInvalid))
 			continue
 		}
-		if err := CheckSource(src, runner.cfg.Parsers); err != nil {
+		if err := CheckSource(src, runner.cfg.Parsers, extra...); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -263,6 +277,9 @@ func (s *Scheduler) runScheduled(ctx context.Context, name string) (procure.Impo
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
+	if s.entities != nil && s.entities.HasFormat(src.Format) {
+		return s.entities.Run(ctx, src)
+	}
 	return s.runner.Run(ctx, src)
 }
 
