@@ -17,8 +17,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/tenderlens/tenderlens/data/testenv"
 	"github.com/tenderlens/tenderlens/data/procure"
+	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/summary.golden")

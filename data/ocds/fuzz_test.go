@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tenderlens/tenderlens/data/testenv"
 	"github.com/tenderlens/tenderlens/data/procure"
+	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
 // FuzzRead checks that Read never panics, that every emitted release has

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tenderlens/tenderlens/data/testenv"
 	"github.com/tenderlens/tenderlens/data/procure"
+	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
 // readAll runs Read over data and collects releases and problems.

@@ -46,7 +46,6 @@ type Stats struct {
 // SevInfo marks notes about standard-conformant but unusual input
 // (non-standard fields that were used or dropped, an OCDS 1.0 upgrade).
 // Each info code is reported once per input with a count.
-//
 const SevInfo = procure.SevInfo
 
 const (

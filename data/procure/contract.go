@@ -8,16 +8,20 @@ import (
 // Contract is one contracting process (one OCDS ocid) as the portal indexes
 // and lists it: a summary of its compiled release.
 type Contract struct {
-	OCID        string     `json:"ocid"`
-	Title       string     `json:"title"`
-	Description string     `json:"description,omitempty"`
-	Language    string     `json:"language,omitempty"` // BCP 47 primary language of the texts ("es", "uk", "zh")
-	Source      string     `json:"source"`             // configured source name that last changed it
-	Publisher   string     `json:"publisher,omitempty"`
-	Buyer       PartyRef   `json:"buyer"`
-	BuyerType   BuyerType  `json:"buyerType"`
-	Country     string     `json:"country,omitempty"` // buyer's ISO alpha-2 country when known
-	Suppliers   []PartyRef `json:"suppliers"`
+	OCID        string    `json:"ocid"`
+	Title       string    `json:"title"`
+	Description string    `json:"description,omitempty"`
+	Language    string    `json:"language,omitempty"` // BCP 47 primary language of the texts ("es", "uk", "zh")
+	Source      string    `json:"source"`             // configured source name that last changed it
+	Publisher   string    `json:"publisher,omitempty"`
+	Buyer       PartyRef  `json:"buyer"`
+	BuyerType   BuyerType `json:"buyerType"`
+	// Department is the unit of the buyer that made the purchase (a city's
+	// "Police"): tender.procuringEntity when it is not the buyer itself; ""
+	// when the data names none. City checkbooks (data/uslocal) set it.
+	Department string     `json:"department,omitempty"`
+	Country    string     `json:"country,omitempty"` // buyer's ISO alpha-2 country when known
+	Suppliers  []PartyRef `json:"suppliers"`
 	// Amount is the sum of the counted awards' values when they share one
 	// currency; otherwise the value of the largest group. Zero Money when no
 	// award has a value (then the tender value, if any, is in TenderValue).

@@ -70,6 +70,11 @@ type CategoryTotal struct {
 	Category string `json:"category"`
 	Amount   Money  `json:"amount"`
 	Count    int    `json:"count"`
+	// Refunds is the sum of the negative amounts (refunds, credits)
+	// already netted into Amount, and RefundCount their number; set for
+	// departments.
+	Refunds     Money `json:"refunds,omitzero"`
+	RefundCount int   `json:"refundCount,omitempty"`
 }
 
 // AwardRow is an award listed on an agency or supplier page.

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenderlens/tenderlens/data/testenv"
 	"github.com/tenderlens/tenderlens/data/procure"
+	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
 func writeFile(t *testing.T, path string, b []byte) {
