@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/tenderlens/tenderlens/data/procure"
 )
@@ -89,7 +90,7 @@ type agencyPage struct {
 	Charts          []chartView
 	TopSuppliers    []currencyGroup
 	Categories      []currencyGroup
-	Departments     []currencyGroup
+	Departments     []departmentGroup
 	RecentAwards    awardsTableView
 	AllContractsURL string
 }
@@ -161,12 +162,13 @@ func (s site) buildAgency(ctx context.Context, cat Catalog, id string) (agencyPa
 		Charts:          buildCharts(d.ByYear),
 		TopSuppliers:    partyTotalGroups("suppliers", d.TopSuppliers, "Top suppliers", "Supplier", supplierLink),
 		Categories:      categoryGroups("categories", d.Categories, "Spending by category", "Category"),
-		Departments:     categoryGroups("departments", d.Departments, "Spending by department", "Department"),
+		Departments:     departmentGroups(d.Departments),
 		RecentAwards:    awardsTableView{ID: "recent-awards", Caption: "Most recent awards, newest first", ShowSuppliers: true},
 		AllContractsURL: searchPath(pBuyer, d.Party.ID),
 	}
 	p.Meta = s.meta(p.Party.Name, agencyPath(d.Party.ID), "/api/v1"+agencyPath(d.Party.ID), "agencies")
 	p.Meta.Description = "Spending of " + plainTitle(p.Party.Name) + " per year and currency, its suppliers and its awards."
+	p.Meta.JSONLD = s.organizationLD(d.Party, p.Meta.Canonical, true) // open_data.go
 	for _, a := range d.RecentAwards {
 		p.RecentAwards.Rows = append(p.RecentAwards.Rows, awardRow(a))
 	}
@@ -242,6 +244,62 @@ func categoryGroups(idPrefix string, rows []procure.CategoryTotal, caption, what
 		out[i].ID = idPrefix + "-" + strconv.Itoa(i)
 	}
 	return out
+}
+
+// departmentGroup is the table of an agency's departments in one currency
+// (city checkbooks: Police, Parks and Recreation, ...).
+type departmentGroup struct {
+	ID       string // caption id, unique on the page
+	Currency string
+	Caption  string
+	// ShowRefunds: some department of this currency had refunds or credits.
+	ShowRefunds bool
+	Rows        []departmentRow
+}
+
+// departmentRow is one department: its spending net of refunds, the
+// number of awards (payments), and the refunds and credits netted in.
+type departmentRow struct {
+	Name    string // as published, never re-cased
+	Amount  string
+	Count   string
+	Refunds string // "" when none
+}
+
+// departmentGroups groups department totals into one table per currency,
+// keeping the store's order (largest first).
+func departmentGroups(rows []procure.CategoryTotal) []departmentGroup {
+	var out []departmentGroup
+	idx := map[string]int{}
+	for _, r := range rows {
+		i, ok := idx[r.Amount.Currency]
+		if !ok {
+			i = len(out)
+			idx[r.Amount.Currency] = i
+			out = append(out, departmentGroup{Currency: r.Amount.Currency,
+				Caption: "Spending by department, net of refunds and credits (" + currencyLabel(r.Amount.Currency) + ")"})
+		}
+		row := departmentRow{Name: strings.TrimSpace(r.Category), Amount: formatMoney(r.Amount), Count: formatInt(r.Count)}
+		if row.Name == "" {
+			row.Name = "Not stated"
+		}
+		if m, n := departmentRefunds(r); n > 0 {
+			row.Refunds = formatMoney(m) + " (" + plural(n, "refund or credit", "refunds and credits") + ")"
+			out[i].ShowRefunds = true
+		}
+		out[i].Rows = append(out[i].Rows, row)
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Currency < out[b].Currency })
+	for i := range out {
+		out[i].ID = "departments-" + strconv.Itoa(i)
+	}
+	return out
+}
+
+// departmentRefunds returns the refunds and credits netted into a
+// department's total and their number.
+func departmentRefunds(ct procure.CategoryTotal) (procure.Money, int) {
+	return ct.Refunds, ct.RefundCount
 }
 
 func awardRow(a procure.AwardRow) awardRowView {

@@ -16,10 +16,12 @@ import (
 
 	"github.com/tenderlens/tenderlens/data/datadir"
 	"github.com/tenderlens/tenderlens/data/demo"
+	"github.com/tenderlens/tenderlens/data/dump/manifest"
 	"github.com/tenderlens/tenderlens/data/ingest"
 	"github.com/tenderlens/tenderlens/data/ocds"
 	"github.com/tenderlens/tenderlens/data/procure"
 	"github.com/tenderlens/tenderlens/data/store"
+	"github.com/tenderlens/tenderlens/data/uslocal"
 	"github.com/tenderlens/tenderlens/indexer"
 	"github.com/tenderlens/tenderlens/server"
 )
@@ -58,8 +60,10 @@ type App struct {
 	store  *store.Store
 	index  *indexer.Index
 	runner *ingest.Runner
-	sched  *ingest.Scheduler
-	web    webApp
+	// entities imports ownership registers and sanctions lists.
+	entities *ingest.EntityRunner
+	sched    *ingest.Scheduler
+	web      webApp
 
 	bg sync.WaitGroup // background work (index rebuild) to wait for on Close
 	// bgCancel stops background work.
@@ -108,6 +112,9 @@ func build(ctx context.Context, cfg Config, opt buildOptions) (_ *App, err error
 	if err != nil {
 		return nil, err
 	}
+	if a.entities, err = newEntityRunner(a.runner, a.store); err != nil {
+		return nil, err
+	}
 	if opt.Demo {
 		now := time.Now()
 		if opt.Clock != nil {
@@ -122,7 +129,17 @@ func build(ctx context.Context, cfg Config, opt buildOptions) (_ *App, err error
 		if err != nil {
 			return nil, err
 		}
-		if a.sched, err = ingest.NewScheduler(a.runner, a.sourceConfigs(), log, loc); err != nil {
+		if a.sched, err = ingest.NewSchedulerWith(a.runner, a.entities, a.sourceConfigs(), log, loc); err != nil {
+			return nil, err
+		}
+		err = a.sched.AddJob("dump", cfg.DumpSchedule, func(ctx context.Context) error {
+			res, err := a.writeDump(ctx, time.Now())
+			if err == nil {
+				log.Info("open-data dump written", "result", fmt.Sprintf("%+v", res))
+			}
+			return err
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -133,11 +150,15 @@ func build(ctx context.Context, cfg Config, opt buildOptions) (_ *App, err error
 			BaseURL: cfg.BaseURL,
 			Demo:    demoMeta == "1",
 			Logger:  log,
+			// schema.org Organization data on agency and supplier pages.
+			OrganizationJSONLD: true,
 		}, server.Deps{
 			Search:  a.index,
 			Catalog: a.store,
 			Sources: sourceLister{a},
 			Ready:   a.ready,
+			// Published dump generations under DATA/dumps.
+			Downloads: manifest.NewLibrary(a.dir.DumpsPath()),
 		})
 		if err != nil {
 			return nil, err
@@ -152,6 +173,17 @@ func parsers() map[string]ingest.ParseFunc {
 	return map[string]ingest.ParseFunc{
 		"ocds": func(ctx context.Context, r io.Reader, o ingest.ParseOptions, emit func(procure.SourceRelease) error, report func(procure.Problem)) error {
 			_, err := ocds.Read(ctx, r, ocds.Options{Source: o.Source, URL: o.URL, RetrievedAt: o.RetrievedAt}, emit, report)
+			return err
+		},
+		// csv: mapped CSV (city checkbooks, vendor payments). The parser
+		// options name a built-in profile (profile = "phoenix-checkbook") or
+		// a mapping file (mapping = "my-city.toml"); see data/uslocal.
+		"csv": func(ctx context.Context, r io.Reader, o ingest.ParseOptions, emit func(procure.SourceRelease) error, report func(procure.Problem)) error {
+			m, err := uslocal.MappingFromOptions(o.Options)
+			if err != nil {
+				return err
+			}
+			_, err = uslocal.Read(ctx, r, m, uslocal.Options{Source: o.Source, URL: o.URL, RetrievedAt: o.RetrievedAt}, emit, report)
 			return err
 		},
 	}
@@ -353,7 +385,7 @@ func (l sourceLister) Sources(ctx context.Context) ([]procure.SourceStatus, erro
 	}
 	sort.Strings(rest)
 	for _, name := range rest {
-		add(procure.SourceStatus{Name: name, Format: "ocds", Location: "(imported from the command line)", Schedule: ""})
+		add(procure.SourceStatus{Name: name, Format: "-", Location: "(imported from the command line)", Schedule: ""})
 	}
 	return out, nil
 }

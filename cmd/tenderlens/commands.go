@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,6 +22,7 @@ import (
 	"github.com/tenderlens/tenderlens/data/ingest"
 	"github.com/tenderlens/tenderlens/data/procure"
 	"github.com/tenderlens/tenderlens/data/store"
+	"github.com/tenderlens/tenderlens/data/uslocal"
 )
 
 // commonFlags are the flags every command shares.
@@ -134,8 +137,10 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	var cf commonFlags
 	cf.register(fs, env)
-	format := fs.String("format", "", "input format: ocds")
-	name := fs.String("source", "manual", "source name recorded with every release")
+	format := fs.String("format", "", "input format: "+strings.Join(formatNames(), ", "))
+	name := fs.String("source", "manual", "source name recorded with every release (csv: default the profile or mapping name)")
+	profile := fs.String("profile", "", "csv: built-in mapping profile ("+strings.Join(uslocal.Profiles(), ", ")+")")
+	mapping := fs.String("mapping", "", "csv: mapping file (TOML) describing the columns")
 	allowPrivate := fs.Bool("allow-private", false, "allow URLs on loopback or private networks")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -144,8 +149,19 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if *format == "" || fs.NArg() == 0 {
 		return exitError{code: 2, msg: "import needs --format and at least one PATH_OR_URL (formats: " + strings.Join(formatNames(), ", ") + ")"}
 	}
-	if _, ok := parsers()[*format]; !ok {
+	_, isRelease := parsers()[*format]
+	_, isEntity := entityFormats()[*format]
+	if !isRelease && !isEntity {
 		return exitError{code: 2, msg: fmt.Sprintf("unknown format %q (formats: %s)", *format, strings.Join(formatNames(), ", "))}
+	}
+	parserOpts, source, err := csvParserOptions(*format, *profile, *mapping)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	sourceSet := false
+	fs.Visit(func(f *flag.Flag) { sourceSet = sourceSet || f.Name == "source" })
+	if !sourceSet && source != "" {
+		*name = source
 	}
 	cfg, err := cf.load(env)
 	if err != nil {
@@ -165,7 +181,13 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		return err
 	}
 	progress := newProgress(stderr, *quiet, log)
-	run, ierr := a.runner.ImportPaths(ctx, *name, *format, fs.Args(), progress.update)
+	var run procure.ImportRun
+	var ierr error
+	if isEntity {
+		run, ierr = a.entities.ImportPaths(ctx, *name, *format, parserOpts, fs.Args(), progress.update)
+	} else {
+		run, ierr = a.runner.ImportPathsWith(ctx, *name, *format, parserOpts, fs.Args(), progress.update)
+	}
 	progress.finish()
 	if run.ID != 0 {
 		if full, err := a.store.Run(ctx, run.ID); err == nil {
@@ -182,7 +204,50 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	return nil
 }
 
-func formatNames() []string { return []string{"ocds"} }
+// formatNames lists the import formats, sorted.
+func formatNames() []string {
+	var out []string
+	for k := range parsers() {
+		out = append(out, k)
+	}
+	out = append(out, entityFormatNames()...)
+	sort.Strings(out)
+	return out
+}
+
+// csvParserOptions checks --profile and --mapping: a csv import needs
+// exactly one of them (the mapping is loaded and checked now, so a mistake
+// is reported before anything is opened), other formats take neither. It
+// returns the parser options (a mapping path made absolute) and the
+// mapping's name, the default source name of the import.
+func csvParserOptions(format, profile, mapping string) (map[string]string, string, error) {
+	if format != "csv" {
+		if profile != "" || mapping != "" {
+			return nil, "", fmt.Errorf("--profile and --mapping are for --format csv only")
+		}
+		return nil, "", nil
+	}
+	opts := map[string]string{}
+	switch {
+	case profile != "" && mapping != "":
+		return nil, "", fmt.Errorf("give --profile or --mapping, not both")
+	case profile != "":
+		opts["profile"] = profile
+	case mapping != "":
+		abs, err := filepath.Abs(mapping)
+		if err != nil {
+			return nil, "", fmt.Errorf("--mapping %s: %w", mapping, err)
+		}
+		opts["mapping"] = abs
+	default:
+		return nil, "", fmt.Errorf("--format csv needs --profile NAME (%s) or --mapping FILE", strings.Join(uslocal.Profiles(), ", "))
+	}
+	m, err := uslocal.MappingFromOptions(opts)
+	if err != nil {
+		return nil, "", err
+	}
+	return opts, m.Name, nil
+}
 
 // progressReporter shows a bar on a terminal and a log line every 10 s
 // otherwise.
@@ -240,14 +305,30 @@ func (p *progressReporter) finish() {
 // printSummary writes the end-of-import report.
 func printSummary(w io.Writer, run procure.ImportRun) {
 	fmt.Fprintf(w, "Import of %q: %s\n", run.Source, run.Status)
-	fmt.Fprintf(w, "  records read      %d\n  releases stored   %d\n  already held      %d\n  warnings          %d\n  errors            %d\n",
-		run.Read, run.Stored, run.Unchanged, run.Warnings, run.Errors)
+	// Notes (SevInfo) are counted with the warnings by the run; split them
+	// out when every problem is at hand.
+	notes := 0
+	for _, p := range run.Problems {
+		if p.Severity == procure.SevInfo {
+			notes++
+		}
+	}
+	warnings := run.Warnings
+	if len(run.Problems) != run.Warnings+run.Errors {
+		notes = 0
+	}
+	warnings -= notes
+	fmt.Fprintf(w, "  records read          %d\n  stored (new/changed)  %d\n  already held          %d\n  warnings              %d\n  errors                %d\n",
+		run.Read, run.Stored, run.Unchanged, warnings, run.Errors)
+	if notes > 0 {
+		fmt.Fprintf(w, "  notes                 %d\n", notes)
+	}
 	if run.Message != "" {
 		fmt.Fprintf(w, "  %s\n", run.Message)
 	}
 	const maxShown = 50
 	shown := 0
-	for _, sev := range []procure.Severity{procure.SevError, procure.SevWarning} {
+	for _, sev := range []procure.Severity{procure.SevError, procure.SevWarning, procure.SevInfo} {
 		for _, p := range run.Problems {
 			if p.Severity != sev {
 				continue
@@ -257,7 +338,11 @@ func printSummary(w io.Writer, run procure.ImportRun) {
 				return
 			}
 			shown++
-			fmt.Fprintf(w, "  %-7s %s: %s [%s]\n", p.Severity, formatLocation(p.Location), p.Message, p.Code)
+			label := string(p.Severity)
+			if p.Severity == procure.SevInfo {
+				label = "note"
+			}
+			fmt.Fprintf(w, "  %-7s %s: %s [%s]\n", label, formatLocation(p.Location), p.Message, p.Code)
 		}
 	}
 }

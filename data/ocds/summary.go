@@ -48,6 +48,7 @@ func (s *summariser) contract() procure.Contract {
 
 	s.buildParties()
 	k.Buyer, k.BuyerType, k.Country = s.buyer()
+	setDepartment(&k, s.department(k.Buyer))
 
 	// Awards, amount, suppliers.
 	var counted, all []procure.PartyRef
@@ -315,6 +316,12 @@ func (s *summariser) portalID(local, scheme, ident, name string) (id, sch, idn s
 		}
 	}
 	local = strings.TrimSpace(local)
+	// A slug ID of the release's own namespace ("{ns}~{slug}") is already a
+	// portal ID: data/uslocal writes them for vendors grouped by
+	// match.VendorKey, so spellings of one vendor share a supplier page.
+	if ns := procure.Slug(s.ns) + "~"; strings.TrimSpace(ident) == "" && len(local) > len(ns) && strings.HasPrefix(local, ns) {
+		return local, "", ""
+	}
 	if parts := strings.SplitN(local, "-", 3); len(parts) == 3 && len(parts[0]) == 2 &&
 		(isCountryCode(parts[0]) || parts[0] == "XI" || parts[0] == "XM") && reSchemeCode.MatchString(parts[0]+"-"+parts[1]) {
 		if q, ok := procure.QualifiedID(parts[0]+"-"+parts[1], parts[2]); ok {
@@ -408,19 +415,57 @@ func (s *summariser) buyer() (procure.PartyRef, procure.BuyerType, string) {
 			}
 		}
 	}
-	if pe := c.path("tender", "procuringEntity"); pe.isObject() {
+	names, hints = nonEmpty(names), nonEmpty(hints)
+	// The procuring entity is a hint: a city's Police department makes the
+	// purchase a police one (buyer_type=police), while the buyer party
+	// itself is typed by its own names when the department is another
+	// unit, so the city does not become a police buyer.
+	own := procure.ClassifyBuyer(names, hints)
+	bt := own
+	if dept := s.department(ref); dept != "" {
+		bt = procure.ClassifyBuyer(names, append(hints, dept))
+	} else if pe := c.path("tender", "procuringEntity"); pe.isObject() {
 		if n := pe.getStr("name"); n != "" {
-			hints = append(hints, n)
+			bt = procure.ClassifyBuyer(names, append(hints, n))
+			own = bt // the procuring entity is the buyer itself
 		}
 	}
-	bt := procure.ClassifyBuyer(nonEmpty(names), nonEmpty(hints))
 	country := ""
 	if i, found := s.byID[ref.ID]; found {
-		s.parties[i].BuyerType = bt
+		s.parties[i].BuyerType = own
 		country = s.parties[i].Country
 	}
 	return ref, bt, country
 }
+
+// department returns the name of the department that made the purchase:
+// tender.procuringEntity when it is not the buyer itself (another portal
+// ID and another name), else "". City checkbooks put the paying department
+// there (data/uslocal).
+func (s *summariser) department(buyer procure.PartyRef) string {
+	pe := s.c.path("tender", "procuringEntity")
+	if !pe.isObject() {
+		return ""
+	}
+	name := strings.TrimSpace(pe.getStr("name"))
+	if local, ok := idKey(pe); ok {
+		if i, found := s.byLocal[local]; found {
+			if s.parties[i].ID == buyer.ID {
+				return ""
+			}
+			if name == "" {
+				name = strings.TrimSpace(s.parties[i].Name)
+			}
+		}
+	}
+	if name == "" || foldName(name) == foldName(buyer.Name) {
+		return ""
+	}
+	return name
+}
+
+// setDepartment records the department in the summary.
+func setDepartment(k *procure.Contract, dept string) { k.Department = dept }
 
 func nonEmpty(s []string) []string {
 	out := s[:0]

@@ -18,6 +18,8 @@ type yearKey struct {
 
 type catKey struct{ buyer, currency, category string }
 
+type deptKey struct{ buyer, currency, department string }
+
 type bsKey struct{ buyer, currency, supplier string }
 
 type stKey struct{ supplier, currency string }
@@ -42,6 +44,7 @@ type nameDelta struct{ cnt, last int64 }
 
 type deltas struct {
 	year     map[yearKey]*yearAgg
+	dept     map[deptKey]*yearAgg // refunds apart, like years
 	cat      map[catKey]*agg
 	bs       map[bsKey]*agg
 	st       map[stKey]*agg
@@ -56,7 +59,7 @@ type deltas struct {
 
 func newDeltas() *deltas {
 	return &deltas{
-		year: map[yearKey]*yearAgg{}, cat: map[catKey]*agg{}, bs: map[bsKey]*agg{}, st: map[stKey]*agg{},
+		year: map[yearKey]*yearAgg{}, dept: map[deptKey]*yearAgg{}, cat: map[catKey]*agg{}, bs: map[bsKey]*agg{}, st: map[stKey]*agg{},
 		mk: map[mkKey]int64{}, cur: map[string]*agg{}, btype: map[string]int64{}, src: map[string]*srcDelta{},
 		party: map[string]*partyDelta{}, names: map[[2]string]*nameDelta{}, counters: map[string]int64{},
 	}
@@ -132,6 +135,20 @@ func (d *deltas) contract(f *facts, sign int64) {
 			y.r = y.r.add(v)
 			y.rcnt += sign
 		}
+		if dept := departmentOf(f); dept != "" {
+			dk := deptKey{f.Buyer, a.Currency, dept}
+			da := d.dept[dk]
+			if da == nil {
+				da = &yearAgg{}
+				d.dept[dk] = da
+			}
+			da.s = da.s.add(v)
+			da.cnt += sign
+			if a.Units < 0 {
+				da.r = da.r.add(v)
+				da.rcnt += sign
+			}
+		}
 		addAgg(d.cat, catKey{f.Buyer, a.Currency, f.Category}, v, sign)
 		for _, sp := range a.Suppliers {
 			addAgg(d.bs, bsKey{f.Buyer, a.Currency, sp}, v, sign)
@@ -161,6 +178,14 @@ const (
 		refund_whole = refund_whole + excluded.refund_whole + (refund_frac + excluded.refund_frac >= 10000),
 		refund_frac = (refund_frac + excluded.refund_frac) % 10000, refund_cnt = refund_cnt + excluded.refund_cnt`
 	delYear = `DELETE FROM buyer_year WHERE buyer_id = ? AND currency = ? AND year = ? AND cnt = 0`
+	upDept  = `INSERT INTO buyer_department (buyer_id, currency, department, whole, frac, cnt, refund_whole, refund_frac, refund_cnt)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (buyer_id, currency, department) DO UPDATE SET
+		whole = whole + excluded.whole + (frac + excluded.frac >= 10000), frac = (frac + excluded.frac) % 10000,
+		cnt = cnt + excluded.cnt,
+		refund_whole = refund_whole + excluded.refund_whole + (refund_frac + excluded.refund_frac >= 10000),
+		refund_frac = (refund_frac + excluded.refund_frac) % 10000, refund_cnt = refund_cnt + excluded.refund_cnt`
+	delDept = `DELETE FROM buyer_department WHERE buyer_id = ? AND currency = ? AND department = ? AND cnt = 0`
 	upCat   = `INSERT INTO buyer_category (buyer_id, currency, category, whole, frac, cnt) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (buyer_id, currency, category) DO UPDATE SET
 		whole = whole + excluded.whole + (frac + excluded.frac >= 10000), frac = (frac + excluded.frac) % 10000,
@@ -230,6 +255,15 @@ func (b *batch) flush() error {
 			continue
 		}
 		if err := upsert(upYear, delYear, "cnt = 0", v.cnt < 0, []any{k.buyer, k.currency, k.year},
+			v.s.whole, v.s.frac, v.cnt, v.r.whole, v.r.frac, v.rcnt); err != nil {
+			return err
+		}
+	}
+	for k, v := range d.dept {
+		if v.cnt == 0 && v.s.isZero() && v.rcnt == 0 && v.r.isZero() {
+			continue
+		}
+		if err := upsert(upDept, delDept, "cnt = 0", v.cnt < 0, []any{k.buyer, k.currency, k.department},
 			v.s.whole, v.s.frac, v.cnt, v.r.whole, v.r.frac, v.rcnt); err != nil {
 			return err
 		}
@@ -389,3 +423,7 @@ func (b *batch) loadParty(id string) (partyRow, partyDelta, bool, error) {
 	}
 	return p, c, err == nil, err
 }
+
+// departmentOf returns the department a contract's facts record (""
+// when none): the key of its buyer_department rows.
+func departmentOf(f *facts) string { return f.Department }

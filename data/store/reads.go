@@ -21,6 +21,7 @@ const (
 	TopSuppliers     = 20  // per currency on an agency page
 	RecentAwards     = 50  // on an agency page
 	TopBuyers        = 100 // per currency on a supplier page
+	MaxDepartments   = 500 // departments on an agency page (all currencies)
 	SupplierAwards   = 200 // on a supplier page
 	eachChunk        = 256 // contracts per read in EachContract
 )
@@ -443,8 +444,10 @@ func (s *Store) loadPartyTx(ctx context.Context, tx *sql.Tx, id string) (procure
 // Agency returns everything an agency (buyer) page shows: totals per
 // currency of counted awards (refunds netted in and also listed apart),
 // spending per year per currency, the top suppliers per currency, spending
-// per category and the most recent awards. Year 0 in ByYear means the award
-// and its contract have no date. ErrNotFound when id is not a buyer.
+// per category, spending per department (city checkbooks; refunds netted
+// in, largest first per currency) and the most recent awards. Year 0 in
+// ByYear means the award and its contract have no date. ErrNotFound when id
+// is not a buyer.
 func (s *Store) Agency(ctx context.Context, id string) (procure.AgencyDetail, error) {
 	var ad procure.AgencyDetail
 	tx, err := s.readTx(ctx)
@@ -537,6 +540,32 @@ func (s *Store) Agency(ctx context.Context, id string) (procure.AgencyDetail, er
 	rows.Close()
 	if err != nil {
 		return ad, fmt.Errorf("agency %s: categories: %w", id, err)
+	}
+
+	// Departments (city checkbooks), largest first per currency.
+	rows, err = tx.QueryContext(ctx, `SELECT department, currency, whole, frac, cnt, refund_whole, refund_frac, refund_cnt
+		FROM buyer_department WHERE buyer_id = ? ORDER BY currency, whole DESC, frac DESC, department LIMIT ?`, id, MaxDepartments)
+	if err != nil {
+		return ad, fmt.Errorf("agency %s: departments: %w", id, err)
+	}
+	for rows.Next() {
+		var ct procure.CategoryTotal
+		var v, r sum
+		var rcnt int
+		if err := rows.Scan(&ct.Category, &ct.Amount.Currency, &v.whole, &v.frac, &ct.Count, &r.whole, &r.frac, &rcnt); err != nil {
+			rows.Close()
+			return ad, fmt.Errorf("agency %s: departments: %w", id, err)
+		}
+		ct.Amount.Amount = v.decimal()
+		if rcnt > 0 {
+			setRefunds(&ct, procure.Money{Amount: r.decimal(), Currency: ct.Amount.Currency}, rcnt)
+		}
+		ad.Departments = append(ad.Departments, ct)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return ad, fmt.Errorf("agency %s: departments: %w", id, err)
 	}
 
 	// Recent awards.
@@ -1004,3 +1033,7 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// setRefunds records the refunds and credits netted into a department's
+// total.
+func setRefunds(ct *procure.CategoryTotal, m procure.Money, n int) { ct.Refunds, ct.RefundCount = m, n }

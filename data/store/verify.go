@@ -21,6 +21,7 @@ type aggTable struct {
 var aggTables = []aggTable{
 	{"buyer_year", []string{"buyer_id", "currency", "year"}, []string{"whole", "frac", "cnt", "refund_whole", "refund_frac", "refund_cnt"}},
 	{"buyer_category", []string{"buyer_id", "currency", "category"}, []string{"whole", "frac", "cnt"}},
+	{"buyer_department", []string{"buyer_id", "currency", "department"}, []string{"whole", "frac", "cnt", "refund_whole", "refund_frac", "refund_cnt"}},
 	{"buyer_supplier", []string{"buyer_id", "currency", "supplier_id"}, []string{"whole", "frac", "cnt"}},
 	{"supplier_total", []string{"supplier_id", "currency"}, []string{"whole", "frac", "cnt"}},
 	{"supplier_market", []string{"supplier_id", "country", "buyer_type"}, []string{"cnt"}},
@@ -193,6 +194,20 @@ func (s *Store) recompute(ctx context.Context, tx *sql.Tx) (aggSet, error) {
 		}
 		for _, n := range factsOf(&c).Names {
 			a.add("party_names", []any{n[0], n[1]}, 1)
+		}
+		if c.Department != "" && c.Buyer.ID != "" {
+			for _, aw := range c.Awards {
+				if !aw.Counted || !aw.HasValue {
+					continue
+				}
+				v := sumOf(aw.Value.Amount.Units())
+				keys := []any{c.Buyer.ID, aw.Value.Currency, c.Department}
+				if aw.Value.Amount.Sign() < 0 {
+					a.add("buyer_department", keys, v.whole, v.frac, 1, v.whole, v.frac, 1)
+				} else {
+					a.add("buyer_department", keys, v.whole, v.frac, 1, 0, 0, 0)
+				}
+			}
 		}
 	}
 	err = rows.Err()
