@@ -3,6 +3,7 @@
 //
 //	tenderlens serve   [--config FILE] [--data DIR] [--addr HOST:PORT] [--demo]
 //	tenderlens import  [--config FILE] [--data DIR] --format F [--source NAME] PATH_OR_URL...
+//	tenderlens dump | match | bench (see the usage text)
 //	tenderlens reindex [--config FILE] [--data DIR]
 //	tenderlens sources [--config FILE] [--data DIR]
 //
@@ -24,7 +25,9 @@ const usage = `Tenderlens: public-procurement transparency portal
 
 Usage:
   tenderlens serve   [--config FILE] [--data DIR] [--addr HOST:PORT] [--demo]
-  tenderlens import  [--config FILE] [--data DIR] --format ocds [--source NAME] PATH_OR_URL...
+  tenderlens import  [--config FILE] [--data DIR] --format F [--source NAME] PATH_OR_URL...
+                     F: ocds; csv --profile NAME | --mapping FILE;
+                        bods, psc, ofac-csv, ofac-xml, un-xml, eu-xml, ftm
   tenderlens reindex [--config FILE] [--data DIR]
   tenderlens sources [--config FILE] [--data DIR]
   tenderlens dump    [--config FILE] [--data DIR] [--out DIR]
