@@ -19,8 +19,9 @@ type supplierPage struct {
 	BuyerTypes      []facetLink
 	AwardRows       awardsTableView
 	AllContractsURL string
-	// The ownership-risk section (a later issue) will add its view model
-	// here; the template has a marked, empty slot for it.
+	// Risk is the ownership and sanctions-risk section (nil when the
+	// portal has no risk data); the template renders it in its marked slot.
+	Risk *riskSectionView
 }
 
 // facetLink is a label linking to a filtered search.
@@ -52,12 +53,14 @@ func (s site) buildSupplier(ctx context.Context, cat Catalog, id string) (suppli
 	p.Party.BuyerType = "" // a supplier's own buyer type is not what this page is about
 	p.Meta = s.meta(p.Party.Name, supplierPath(d.Party.ID), "/api/v1"+supplierPath(d.Party.ID), "search")
 	p.Meta.Description = "Awards won by " + plainTitle(p.Party.Name) + ", per buyer and currency."
+	p.Meta.JSONLD = s.organizationLD(d.Party, p.Meta.Canonical, false) // open_data.go
 	for _, bt := range d.BuyerTypes {
 		p.BuyerTypes = append(p.BuyerTypes, facetLink{Label: bt.Label(), URL: searchPath(pSupplier, d.Party.ID, pBuyerType, string(bt))})
 	}
 	for _, a := range d.Awards {
 		p.AwardRows.Rows = append(p.AwardRows.Rows, awardRow(a))
 	}
+	p.Risk = s.buildRiskSection(ctx, cat, d.Party.ID)
 	return p, nil
 }
 

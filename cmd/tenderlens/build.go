@@ -62,8 +62,11 @@ type App struct {
 	runner *ingest.Runner
 	// entities imports ownership registers and sanctions lists.
 	entities *ingest.EntityRunner
-	sched    *ingest.Scheduler
-	web      webApp
+	// risk resolves suppliers to register/list entities and keeps their
+	// ownership-risk dossiers up to date.
+	risk  *ingest.RiskJob
+	sched *ingest.Scheduler
+	web   webApp
 
 	bg sync.WaitGroup // background work (index rebuild) to wait for on Close
 	// bgCancel stops background work.
@@ -115,6 +118,9 @@ func build(ctx context.Context, cfg Config, opt buildOptions) (_ *App, err error
 	if a.entities, err = newEntityRunner(a.runner, a.store); err != nil {
 		return nil, err
 	}
+	if a.risk, err = ingest.NewRiskJob(ingest.RiskConfig{Store: a.store, Logger: log, Clock: opt.Clock}); err != nil {
+		return nil, err
+	}
 	if opt.Demo {
 		now := time.Now()
 		if opt.Clock != nil {
@@ -137,6 +143,15 @@ func build(ctx context.Context, cfg Config, opt buildOptions) (_ *App, err error
 			if err == nil {
 				log.Info("open-data dump written", "result", fmt.Sprintf("%+v", res))
 			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		// Dossiers follow imports; an update with nothing to do costs two
+		// small reads.
+		err = a.sched.AddJob("risk", "@every 5m", func(ctx context.Context) error {
+			_, err := a.risk.Update(ctx)
 			return err
 		})
 		if err != nil {
@@ -232,6 +247,9 @@ func (a *App) prepare(ctx context.Context, background bool) error {
 	if n > 0 {
 		a.log.Info("indexed contracts left from an earlier run", "contracts", n)
 	}
+	if _, err := a.risk.Update(ctx); err != nil {
+		return fmt.Errorf("update ownership-risk dossiers: %w", err)
+	}
 	if !a.index.NeedsRebuild() {
 		return nil
 	}
@@ -309,6 +327,32 @@ func (a *App) loadDemo(ctx context.Context, now time.Time) error {
 	}
 	if run.Errors > 0 {
 		return fmt.Errorf("import demo data: %d errors", run.Errors)
+	}
+	// The fictional ownership case: BODS statements and a demo sanctions
+	// list in FtM JSON lines.
+	of, err := demo.OwnershipFiles(demo.Options{Seed: 1, Now: now})
+	if err != nil {
+		return fmt.Errorf("generate demo ownership data: %w", err)
+	}
+	for _, f := range of {
+		p := filepath.Join(dir, f.Name)
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			return fmt.Errorf("write demo data: %w", err)
+		}
+		opts := map[string]string{"namespace": "demo"}
+		if f.Format == demo.FormatFtM {
+			opts["license"] = demo.License
+		}
+		run, err := a.entities.ImportPaths(ctx, demo.SourceName+"-"+f.Format, f.Format, opts, []string{p}, nil)
+		if err != nil {
+			return fmt.Errorf("import demo ownership data: %w", err)
+		}
+		if run.Errors > 0 {
+			return fmt.Errorf("import demo ownership data: %d errors", run.Errors)
+		}
+	}
+	if _, err := a.risk.Update(ctx); err != nil {
+		return fmt.Errorf("demo ownership-risk dossiers: %w", err)
 	}
 	return a.store.SetMeta(ctx, store.MetaDemo, "1")
 }

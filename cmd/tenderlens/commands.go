@@ -189,6 +189,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		run, ierr = a.runner.ImportPathsWith(ctx, *name, *format, parserOpts, fs.Args(), progress.update)
 	}
 	progress.finish()
+	if _, err := a.risk.Update(ctx); err != nil {
+		log.Error("updating the ownership-risk dossiers failed; serve retries at start", "err", err)
+	}
 	if run.ID != 0 {
 		if full, err := a.store.Run(ctx, run.ID); err == nil {
 			run = full

@@ -1,0 +1,133 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tenderlens/tenderlens/data/procure"
+	"github.com/tenderlens/tenderlens/data/source"
+)
+
+// versionIndex records the version (ReleaseCount) of each contract it was
+// last given, slowly, so that batches are stored while it indexes.
+type versionIndex struct {
+	mu      sync.Mutex
+	version map[string]int
+	calls   []int
+	delay   time.Duration
+}
+
+func (x *versionIndex) Index(ctx context.Context, cs []procure.Contract) error {
+	time.Sleep(x.delay)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.calls = append(x.calls, len(cs))
+	for _, c := range cs {
+		x.version[c.OCID] = c.ReleaseCount
+	}
+	return nil
+}
+
+// emitParser returns a parser that emits rels, one at a time.
+func emitParser(rels []procure.SourceRelease) ParseFunc {
+	return func(ctx context.Context, _ io.Reader, opt ParseOptions, emit func(procure.SourceRelease) error, _ func(procure.Problem)) error {
+		for _, r := range rels {
+			r.Source, r.URL = opt.Source, opt.URL
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func memFetch(ctx context.Context, cfg source.Config, s source.State, fn func(source.Doc) error) (source.State, error) {
+	return s, fn(source.Doc{Body: strings.NewReader(""), URL: "mem", Size: -1})
+}
+
+// TestPipelineNeverMarksStaleContracts: the index stage indexes while the
+// store stage keeps changing the same contracts. At the end every contract
+// is indexed in its final version and none is left dirty; in particular a
+// contract changed by a batch committed while an older version of it was
+// being indexed is not marked indexed after that older version.
+func TestPipelineNeverMarksStaleContracts(t *testing.T) {
+	const ocids, versions = 7, 6
+	var rels []procure.SourceRelease
+	for v := 1; v <= versions; v++ {
+		for o := 1; o <= ocids; o++ {
+			rels = append(rels, procure.SourceRelease{
+				OCID: fmt.Sprintf("ocds-%d", o), ID: fmt.Sprintf("r%d", v),
+				Date: time.Date(2024, 1, v, 0, 0, 0, 0, time.UTC),
+				Raw:  []byte(`{}`), SHA256: fmt.Sprintf("%d-%d", o, v),
+			})
+		}
+	}
+	for _, tc := range []struct{ batch, chunk int }{{2, 3}, {3, 2}, {5, 100}, {1, 1}} {
+		t.Run(fmt.Sprintf("batch%d-chunk%d", tc.batch, tc.chunk), func(t *testing.T) {
+			st := newFakeStore()
+			st.applyDelay = time.Millisecond
+			ix := &versionIndex{version: map[string]int{}, delay: 3 * time.Millisecond}
+			r := newTestRunner(t, st, ix, func(c *RunnerConfig) {
+				c.BatchSize, c.IndexBatchSize = tc.batch, tc.chunk
+				c.Parsers["mem"] = emitParser(rels)
+				c.Fetch = memFetch
+			})
+			run, err := r.ImportPaths(context.Background(), "mem", "mem", []string{"/mem"}, nil)
+			if err != nil || run.Stored != len(rels) {
+				t.Fatalf("run = %+v, %v", run, err)
+			}
+			if len(st.dirty) != 0 {
+				t.Fatalf("still dirty after the run: %v", st.dirty)
+			}
+			for o := 1; o <= ocids; o++ {
+				ocid := fmt.Sprintf("ocds-%d", o)
+				if got, want := ix.version[ocid], st.contracts[ocid].ReleaseCount; got != want || want != versions {
+					t.Errorf("%s: index holds version %d, store %d (want %d)", ocid, got, want, versions)
+				}
+			}
+			for _, n := range ix.calls {
+				if n > tc.chunk {
+					t.Errorf("an Index call got %d contracts, more than IndexBatchSize %d", n, tc.chunk)
+				}
+			}
+		})
+	}
+}
+
+// TestPipelineIndexesWhileStoring: with a slow index, the store stage does
+// not wait for it (the run takes about as long as the slower stage, not
+// the sum of both), and large runs are indexed in chunks of IndexBatchSize.
+func TestPipelineIndexesWhileStoring(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing")
+	}
+	var rels []procure.SourceRelease
+	for i := range 200 {
+		rels = append(rels, procure.SourceRelease{OCID: fmt.Sprintf("ocds-%03d", i), ID: "r", Raw: []byte(`{}`), SHA256: fmt.Sprint(i)})
+	}
+	st := newFakeStore()
+	st.applyDelay = 20 * time.Millisecond // 20 batches: 400 ms of storing
+	ix := &versionIndex{version: map[string]int{}, delay: 80 * time.Millisecond}
+	r := newTestRunner(t, st, ix, func(c *RunnerConfig) {
+		c.BatchSize, c.IndexBatchSize = 10, 40 // 5 index calls: 400 ms of indexing
+		c.Parsers["mem"] = emitParser(rels)
+		c.Fetch = memFetch
+	})
+	start := time.Now()
+	run, err := r.ImportPaths(context.Background(), "mem", "mem", []string{"/mem"}, nil)
+	el := time.Since(start)
+	if err != nil || run.Stored != len(rels) || len(ix.version) != len(rels) || len(st.dirty) != 0 {
+		t.Fatalf("run = %+v, %v; indexed %d, dirty %d", run, err, len(ix.version), len(st.dirty))
+	}
+	if el > 700*time.Millisecond {
+		t.Errorf("the run took %s: storing and indexing did not overlap (400 ms each)", el)
+	}
+	if len(ix.calls) > 8 {
+		t.Errorf("%d Index calls for 200 contracts in chunks of 40: %v", len(ix.calls), ix.calls)
+	}
+}
