@@ -351,6 +351,11 @@ func (p *FtM) entity(h ftmHeld, sink Sink, used map[string]bool) procure.Entity 
 	rec := h.rec
 	b := regid.NewBuilder(p.opt.Namespace+":"+rec.ID, ftmThing[rec.Schema])
 	props := rec.Properties
+	// The caption is the display name OpenSanctions chose among the names
+	// (usually the English or Latin one): it comes first.
+	if rec.Caption != "" {
+		b.Name(rec.Caption, "primary", "")
+	}
 	for _, n := range props["name"] {
 		b.Name(n, "primary", "")
 	}
@@ -365,9 +370,6 @@ func (p *FtM) entity(h ftmHeld, sink Sink, used map[string]bool) procure.Entity 
 	}
 	for _, n := range props["weakAlias"] {
 		b.Name(n, "weak", "")
-	}
-	if !b.HasName() && rec.Caption != "" {
-		b.Name(rec.Caption, "primary", "")
 	}
 	for _, c := range nonEmpty(props["jurisdiction"]) {
 		if b.Jurisdiction(c) == "" {
@@ -477,6 +479,17 @@ var ftmLists = map[string]string{
 	"us_sam_exclusions":    "US SAM Exclusions (federal procurement debarment)",
 	"us_trade_csl":         "US Trade Consolidated Screening List",
 	"eu_journal_sanctions": "EU Official Journal Sanctions",
+	// Travel bans restrict persons, not assets: a list name of their own so
+	// the ownership rules never read them as an asset freeze.
+	"eu_travel_bans":       "EU Travel Bans",
+	"gb_coh_disqualified":  "UK Disqualified Directors",
+	"fr_tresor_gels_avoir": "France Trésor Asset Freezes",
+	"au_dfat_sanctions":    "Australia DFAT Sanctions",
+	"jp_mof_sanctions":     "Japan MOF Sanctions",
+	"nz_russia_sanctions":  "New Zealand Russia Sanctions",
+	"be_fod_sanctions":     "Belgium FOD Sanctions",
+	"mc_fund_freezes":      "Monaco Fund Freezes",
+	"ua_war_sanctions":     "Ukraine War Sanctions",
 }
 
 func ftmListing(s ftmRecord) procure.Listing {
