@@ -52,7 +52,8 @@ const (
 	scoreOtherID    = 0.85 // same qualified identifier of another scheme
 	weakAliasFactor = 0.8  // a match through a weak alias counts this much
 
-	penaltyIDConflict    = -0.2  // both have a strong identifier of one scheme and they differ
+	penaltyIDConflict    = -0.2  // both have a strong identifier of one scheme and they differ (see idConflictCap)
+	idConflictCap        = 0.4   // the highest score of two records with conflicting strong identifiers
 	penaltyCountry       = -0.2  // both have countries and none is shared
 	bonusAddress         = 0.1   // addresses share most of their words
 	penaltyBirthYear     = -0.35 // born in different years (same-name persons are common on lists)
@@ -240,9 +241,6 @@ func ComparePrepared(a, b *Prepared, opt Options) procure.MatchResult {
 			feats = append(feats, procure.MatchFeature{Feature: f, Score: s, Detail: d})
 			score += s
 		}
-		if idPenalty != 0 {
-			add("identifier-conflict", idPenalty, idPenaltyDetail)
-		}
 		if s, d := compareCountries(a.countries, b.countries); d != "" {
 			add("country", s, d)
 		}
@@ -255,6 +253,14 @@ func ComparePrepared(a, b *Prepared, opt Options) procure.MatchResult {
 		if s, d := compareKinds(a, b); d != "" {
 			add("kind", s, d)
 		}
+	}
+	// Different numbers in one strong register (INN, OGRN, LEI, company
+	// number) mean different entities whatever the names say: the conflict
+	// is decisive and keeps the score below any sensible threshold.
+	if idPenalty != 0 && main > 0 && score > idConflictCap {
+		feats = append(feats, procure.MatchFeature{Feature: "identifier-conflict", Score: round3(idConflictCap - score),
+			Detail: idPenaltyDetail + ": not the same entity"})
+		score = idConflictCap
 	}
 	score = round3(math.Max(0, math.Min(1, score)))
 	if feats == nil {

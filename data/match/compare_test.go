@@ -205,3 +205,28 @@ func BenchmarkComparePrepared(b *testing.B) {
 		ComparePrepared(a, c, Options{})
 	}
 }
+
+// TestIdentifierConflictIsDecisive: two companies with the same name but
+// different numbers in one strong register are different entities.
+func TestIdentifierConflictIsDecisive(t *testing.T) {
+	a := Record{Kind: procure.EntityCompany, Names: []string{`ООО "ЦСТ"`}, Countries: []string{"RU"},
+		Identifiers: []procure.Identifier{{Scheme: "RU-INN", ID: "5920040846"}}}
+	b := Record{Kind: procure.EntityCompany, Names: []string{"LLC CST"}, Countries: []string{"RU"},
+		Identifiers: []procure.Identifier{{Scheme: "RU-INN", ID: "9715374145"}}}
+	r := Compare(a, b, Options{})
+	if r.Match || r.Score > idConflictCap {
+		t.Fatalf("conflicting INNs matched: %+v", r)
+	}
+	found := false
+	for _, f := range r.Features {
+		found = found || f.Feature == "identifier-conflict"
+	}
+	if !found {
+		t.Errorf("no identifier-conflict explanation: %+v", r.Features)
+	}
+	// The same names without identifiers still match.
+	a.Identifiers, b.Identifiers = nil, nil
+	if r := Compare(a, b, Options{}); !r.Match {
+		t.Errorf("names alone no longer match: %+v", r)
+	}
+}
