@@ -1,8 +1,11 @@
 package indexer
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -116,7 +119,7 @@ func benchIndex(b *testing.B) *Index {
 			b.Fatal(err)
 		}
 		// Generous time boxes: the benchmark measures the cost, not the cut.
-		benchIx, err = Open(context.Background(), Config{Dir: benchDir, SearchTimeout: 30 * time.Second, FacetTimeout: 30 * time.Second})
+		benchIx, err = Open(context.Background(), Config{Dir: benchDir, SearchTimeout: 30 * time.Second, FacetCacheSize: -1})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -247,4 +250,83 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkIndexFile measures Index on contracts read from a file of JSON
+// lines of procure.Contract (BENCH_CONTRACTS; skipped without it), in calls
+// of BENCH_CALL contracts (default 500, the import's batch), as an import
+// does. Run it with -benchtime 1x.
+func BenchmarkIndexFile(b *testing.B) {
+	path := os.Getenv("BENCH_CONTRACTS")
+	if path == "" {
+		b.Skip("BENCH_CONTRACTS is not set")
+	}
+	call := 500
+	if s := os.Getenv("BENCH_CALL"); s != "" {
+		fmt.Sscan(s, &call)
+	}
+	batch := 0
+	if s := os.Getenv("BENCH_BATCH"); s != "" {
+		fmt.Sscan(s, &batch)
+	}
+	cs := readContracts(b, path)
+	for range b.N {
+		dir := b.TempDir()
+		ix, err := Open(context.Background(), Config{Dir: dir, BatchSize: batch})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu0 := processCPU()
+		start := time.Now()
+		for i := 0; i < len(cs); i += call {
+			if err := ix.Index(context.Background(), cs[i:min(i+call, len(cs))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		el := time.Since(start)
+		cpu := processCPU() - cpu0
+		b.ReportMetric(float64(len(cs))/el.Seconds(), "contracts/s")
+		b.ReportMetric(cpu.Seconds()*1000/float64(len(cs)), "cpu-ms/contract")
+		b.ReportMetric(indexBytesPerDoc(b, ix, dir, len(cs)), "B/contract")
+	}
+}
+
+func readContracts(tb testing.TB, path string) []procure.Contract {
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	var cs []procure.Contract
+	for {
+		var c procure.Contract
+		if err := dec.Decode(&c); err == io.EOF {
+			break
+		} else if err != nil {
+			tb.Fatal(err)
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// processCPU is the CPU time the process used so far (user + system).
+func processCPU() time.Duration {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 {
+		s = s[i+1:]
+	}
+	f := strings.Fields(s)
+	if len(f) < 13 {
+		return 0
+	}
+	var ut, st int64
+	fmt.Sscan(f[11], &ut)
+	fmt.Sscan(f[12], &st)
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }

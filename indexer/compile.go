@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,6 +32,7 @@ type compiler struct {
 	count     prefixCounter
 	hl        *hlSet
 	expensive bool // prefixes or phrases
+	scored    bool // words that rank (not only prefixes and codes)
 }
 
 func newCompiler(count prefixCounter) *compiler {
@@ -204,7 +206,7 @@ func (c *compiler) wordsQuery(field string, us []unit, phrase, positive bool) qu
 		case len(seg) == 1:
 			must = append(must, termsQ(field, seg[0]))
 		case len(seg) >= 2:
-			must = append(must, query.NewMultiPhraseQuery(seg, fText))
+			must = append(must, newPhraseQuery(seg, fText))
 			c.expensive = true
 			if field != fText {
 				for _, alts := range seg {
@@ -216,6 +218,7 @@ func (c *compiler) wordsQuery(field string, us []unit, phrase, positive bool) qu
 		}
 		seg = nil
 	}
+	c.scored = true
 	for _, u := range us {
 		if u.cjk != nil {
 			flush()
@@ -369,13 +372,10 @@ func looksLikeOCID(s string) bool {
 	return len(s) > 6 && strings.HasPrefix(strings.ToLower(s), "ocds-")
 }
 
-// yearSpan is the first and last day of the years present in the index
-// (the bounds of open date ranges).
-type yearSpan struct{ first, last time.Time }
-
-// filterQuery returns the non-scoring conjunction of the request's filters
-// (nil when there are none).
-func filterQuery(req *procure.SearchRequest, span yearSpan) (query.Query, error) {
+// filterQuery returns the non-scoring conjunction of the request's keyword
+// filters (nil when there are none) and its date and amount filters, which
+// are checked on the columns (nil when there are none).
+func filterQuery(req *procure.SearchRequest) (query.Query, *colFilter, error) {
 	var qs []query.Query
 	add := func(field string, values []string, norm func(string) string) {
 		if len(values) == 0 {
@@ -412,47 +412,45 @@ func filterQuery(req *procure.SearchRequest, span yearSpan) (query.Query, error)
 	add(fMethod, req.Method, lower)
 	add(fCategory, req.Category, lower)
 
+	var cf colFilter
 	if !req.DateFrom.IsZero() || !req.DateTo.IsZero() {
 		if !req.DateFrom.IsZero() && !req.DateTo.IsZero() && !req.DateFrom.Before(req.DateTo) {
-			return nil, fmt.Errorf("date_from %s is not before date_to %s: %w",
+			return nil, nil, fmt.Errorf("date_from %s is not before date_to %s: %w",
 				req.DateFrom.Format(time.DateOnly), req.DateTo.Format(time.DateOnly), procure.ErrInvalid)
 		}
-		lo, hi := span.first, span.last
+		cf.date = true
+		cf.dayLo, cf.dayHi = 0, math.MaxInt32
 		if !req.DateFrom.IsZero() {
 			// Day precision: a DateFrom inside a day keeps that day.
-			lo = calendarDay(req.DateFrom)
+			cf.dayLo = dayNum(calendarDay(req.DateFrom))
 		}
 		if !req.DateTo.IsZero() {
 			// DateTo is exclusive; a DateTo inside a day keeps that day.
-			hi = calendarDay(req.DateTo)
+			hi := calendarDay(req.DateTo)
 			if h, m, s := req.DateTo.Clock(); h == 0 && m == 0 && s == 0 && req.DateTo.Nanosecond() == 0 {
 				hi = hi.AddDate(0, 0, -1)
 			}
+			cf.dayHi = dayNum(hi)
 		}
-		if lo.Before(span.first) {
-			lo = span.first
-		}
-		if hi.After(span.last) {
-			hi = span.last
-		}
-		qs = append(qs, dateRangeQuery(lo, hi))
 	}
 	if req.MinAmount != nil || req.MaxAmount != nil {
 		if req.MinAmount != nil && req.MaxAmount != nil && req.MinAmount.Cmp(*req.MaxAmount) > 0 {
-			return nil, fmt.Errorf("min_amount %s is greater than max_amount %s: %w", req.MinAmount, req.MaxAmount, procure.ErrInvalid)
+			return nil, nil, fmt.Errorf("min_amount %s is greater than max_amount %s: %w", req.MinAmount, req.MaxAmount, procure.ErrInvalid)
 		}
-		var lo, hi *int64
+		cf.amount = true
 		if req.MinAmount != nil {
 			v := req.MinAmount.Units()
-			lo = &v
+			cf.amtLo = &v
 		}
 		if req.MaxAmount != nil {
 			v := req.MaxAmount.Units()
-			hi = &v
+			cf.amtHi = &v
 		}
-		qs = append(qs, newAmountRange(lo, hi))
 	}
-	return conj(qs), nil
+	if cf.empty() {
+		return conj(qs), nil, nil
+	}
+	return conj(qs), &cf, nil
 }
 
 // prefixQuery matches the words of field that start with prefix. Unlike

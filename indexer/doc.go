@@ -15,13 +15,26 @@
 // no dynamic mapping, no _all field. The field table (the f* constants in
 // schema.go) is the mapping; MappingVersion versions it, every generation
 // records the version it was built with, and Open reports NeedsRebuild when
-// it differs. Only what is searched, filtered, faceted or sorted is
-// indexed, and only what a result list shows is stored (one JSON record per
-// contract, with up to 600 bytes of description/award/item text for
-// snippets). Doc values exist only on facet and sort fields. Dates and
-// amounts are keyword terms (year, month, day; exact amount key and
-// magnitude) rather than bleve numeric fields, which index 16 terms per
-// value: see ranges.go.
+// it differs. Only what is searched, filtered or sorted is indexed, and
+// only what a result list shows is stored (one JSON record per contract,
+// with up to 600 bytes of description/award/item text for snippets). Doc
+// values exist only on the two sort keys. Dates and amounts are keyword
+// terms (a year; the calendar day and an exact amount key, both sort keys)
+// rather than bleve numeric fields, which index 16 terms per value: see
+// ranges.go.
+//
+// # Columns
+//
+// Facets and the date and amount filters do not use bleve's doc values or
+// range queries: every segment's per-document values (buyer type,
+// country, currency, method, category, buyer, suppliers, day, amount) are
+// turned once into in-memory arrays (columns.go), and a search reads them
+// for each match it visits: facets are counted while the page is
+// searched, in the same pass, and a date or amount range is a test on two
+// array reads. Segments never change, so their columns are built once (in
+// the background after Open and writes, before a rebuilt generation
+// serves) and dropped when a merge has replaced the segment; about 40
+// bytes per contract.
 //
 // # Multilingual analysis
 //
@@ -66,19 +79,25 @@
 // or MaxQueryBranches prefixes and ORs, queries over procure.MaxQueryLength
 // bytes) is refused with a *procure.QueryError before any index work.
 // Prefixes are expanded from the term dictionary (at most 20,000 words,
-// then refused as too broad) and match without scoring. Filters are
-// non-scoring (BooleanQuery.AddFilter); amount ranges are exact decimal
-// comparisons. Sorts: relevance (score, then ocid), date and amount both
-// ways (then ocid); missing dates and amounts sort last. Cursors are
+// then refused as too broad) and match without scoring. Phrases are
+// bleve's phrase semantics (the words' forms at consecutive positions,
+// stop words as gaps) checked by our own searcher on each candidate's flat
+// list of term locations (phrase.go), with bleve's scores. Filters are
+// non-scoring; date and amount ranges are exact comparisons on the
+// columns. Sorts: relevance (score, then ocid), date and amount both ways
+// (then ocid); missing dates and amounts sort last. A first page by
+// relevance is collected by score alone and ordered by ocid among equal
+// scores afterwards, which saves reading every match's ID (the exact sort
+// runs only when equal scores straddle the end of the page). Cursors are
 // search-after keys with a fingerprint of the search, validated on use
 // (cursor.go). A date-sorted page over many matches is searched year by
 // year from the newest (or the cursor's) year, so browsing "everything,
-// newest first" does not sort every contract. Facets are counted beside
-// the page, cached per generation and write, and time-boxed by
-// Config.FacetTimeout: a request that cannot wait gets FacetsPartial while
-// the count completes in the background for the next request. Every search
-// has Config.SearchTimeout as deadline; prefix, phrase and facet work share
-// a semaphore of Config.MaxConcurrentExpensive slots.
+// newest first" does not sort every contract. Facets are counted in the
+// page's own pass over the matches (buyers and suppliers: the top 20;
+// every value of the small ones) and cached per generation and write
+// (Config.FacetCacheSize). Every search has Config.SearchTimeout as
+// deadline; prefix and phrase searches share a semaphore of
+// Config.MaxConcurrentExpensive slots.
 //
 // # Generations and crash safety
 //
@@ -98,19 +117,21 @@
 //
 // # Performance
 //
-// Measured with bench_test.go on a generated corpus (six languages, 4.3 KB
-// of JSON and 2.7 KB of searchable text per contract; longer than most real
-// OCDS contracts) on the shared 2-core build machine, warm, one client:
+// `tenderlens bench` (cmd/tenderlens/bench.go) measures the import and the
+// searches through the real paths on a peerbench corpus, beside SQLite FTS5
+// and PostgreSQL (../shared/tools/peerbench/compare). On the shared 2-core
+// build machine, 100,000 contracts (4.3 KB of OCDS JSON each), warm, one
+// client, facets counted on every request, p50/p99 ms:
 //
-//	go test ./indexer -run '^$' -bench 'Index$|Rebuild$' -benchtime 20000x
-//	    Rebuild 1,330–1,850 contracts/s, 4.0 KB/contract (3.2 KB with
-//	    maxPositions = 128); Index (calls of 1,000) 1,370/s
-//	BENCH_DOCS=100000 go test ./indexer -run '^$' -bench Search -benchtime 200x
-//	    p50/p99 ms at 100k: term 10/31, AND 13/27, phrase 4.6/216,
-//	    prefix 14/94, filtered 18/41, term+facets 57/159,
-//	    filtered+facets 35/74, browse one country 27/109,
-//	    everything + facets 279/346 (cached facets: 14/27)
+//	term 2.5/7.9, two-term AND 3.6/12, phrase 16/78, prefix 8.5/27,
+//	filtered 4.4/17, filtered + facets 6.6/15, term + facets 8.6/31
+//	(SQLite FTS5 in the same corpus: 23/114, 9/51, 27/269, 43/180,
+//	73/160, 128/283, 60/307); index 3.1 KB per contract.
 //
-// Every figure grows linearly with the number of matches (10x at 1M);
-// facets over very broad searches are what needs the time box and cache.
+// Import (store and index together, see data/ingest) runs at about
+// 1,300 contracts/s there; the index's share is about 0.5 ms of CPU per
+// contract (half analysis and segment building, merges the rest).
+// Latencies grow about linearly with the number of matches. The
+// BenchmarkIndexFile and BenchmarkSearch benchmarks (bench_test.go) measure
+// the index alone.
 package indexer

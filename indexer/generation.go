@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -50,6 +52,13 @@ type generation struct {
 	dir  string
 	idx  bleve.Index
 
+	// Caches of what searches read from the index: the columns (kept per
+	// segment, see columns.go), and party labels and years (cleared by
+	// every write).
+	cols     *colCache
+	labels   labelCache
+	yearList atomic.Pointer[[]int]
+
 	mu      sync.Mutex
 	idle    sync.Cond
 	refs    int
@@ -57,9 +66,61 @@ type generation struct {
 }
 
 func newGeneration(name, dir string, idx bleve.Index) *generation {
-	g := &generation{name: name, dir: dir, idx: idx}
+	g := &generation{name: name, dir: dir, idx: idx, cols: newColCache()}
 	g.idle.L = &g.mu
 	return g
+}
+
+// warm builds the columns of the generation's current segments.
+func (g *generation) warm() error {
+	adv, err := g.idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = g.cols.view(context.Background(), r)
+	return err
+}
+
+// written clears what a write makes stale.
+func (g *generation) written() {
+	g.labels.clear()
+	g.yearList.Store(nil)
+}
+
+// labelCache maps party IDs to facet labels.
+type labelCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// maxLabels bounds the label cache; it starts over when full.
+const maxLabels = 20000
+
+func (c *labelCache) get(id string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.m[id]
+	return l, ok
+}
+
+func (c *labelCache) put(id, label string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxLabels {
+		c.m = make(map[string]string)
+	}
+	c.m[id] = label
+}
+
+func (c *labelCache) clear() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
 }
 
 // ref takes a reference; false once the generation is closing.

@@ -35,24 +35,25 @@ type Config struct {
 	Dir string
 	// SearchTimeout is the deadline of every search; default 2s.
 	SearchTimeout time.Duration
-	// FacetTimeout is the time box for facet counting; default 300ms.
-	FacetTimeout time.Duration
 	// MaxConcurrentExpensive bounds concurrent expensive searches (prefix,
-	// phrase, facets); default runtime.NumCPU().
+	// phrase); default runtime.NumCPU().
 	MaxConcurrentExpensive int
 	// BoltTimeout is how long Open waits for a lock held by another process
 	// before failing with procure.ErrLocked; default 5s.
 	BoltTimeout time.Duration
-	// BatchSize is the number of documents per bleve batch; default 1000.
+	// BatchSize is the number of documents per bleve batch; default 2000
+	// (each batch becomes a segment: larger ones cost less to build and to
+	// merge, up to about this size; see doc.go).
 	BatchSize int
+	// FacetCacheSize is how many searches' facet counts are kept per
+	// generation and write; default 256, negative: none (every faceted
+	// search counts afresh, as benchmarks need).
+	FacetCacheSize int
 }
 
 func (c Config) withDefaults() Config {
 	if c.SearchTimeout <= 0 {
 		c.SearchTimeout = 2 * time.Second
-	}
-	if c.FacetTimeout <= 0 {
-		c.FacetTimeout = 300 * time.Millisecond
 	}
 	if c.MaxConcurrentExpensive <= 0 {
 		c.MaxConcurrentExpensive = runtime.NumCPU()
@@ -62,6 +63,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = 1000
+	}
+	if c.FacetCacheSize == 0 {
+		c.FacetCacheSize = defaultFacetCacheSize
 	}
 	return c
 }
@@ -88,14 +92,19 @@ type Index struct {
 	windowMin int
 	// writes counts writes; facet counts are cached per generation and
 	// write count.
-	writes       atomic.Uint64
-	facetMu      sync.Mutex
-	facetCache   map[string]*facetEntry
-	facetOrder   []string
-	facetPending int
-	// bg is cancelled by Close: it stops background facet counts.
+	writes     atomic.Uint64
+	facetMu    sync.Mutex
+	facetCache map[string]map[string][]procure.FacetCount
+	facetOrder []string
+	// bg is cancelled by Close: it stops background work (warming).
 	bg       context.Context
 	bgCancel context.CancelFunc
+
+	// searched is set by the first search: from then on writes warm the
+	// columns in the background (see warmSoon); warming is true while
+	// that runs.
+	searched atomic.Bool
+	warming  atomic.Bool
 
 	needsRebuild atomic.Bool
 	problemsMu   sync.Mutex
@@ -141,6 +150,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	}
 	ix.cur.Store(g)
 	ix.problems = append(ix.problems, gc(cfg.Dir, g.name)...)
+	ix.warmSoon(g)
 	return ix, nil
 }
 
@@ -299,6 +309,10 @@ func (ix *Index) Index(ctx context.Context, cs []procure.Contract) error {
 	defer release()
 	err = ix.write(ctx, g.idx, ptrs, nil)
 	ix.writes.Add(1)
+	g.written()
+	if ix.searched.Load() {
+		ix.warmSoon(g)
+	}
 	if err != nil {
 		return fmt.Errorf("index %d contracts: %w", len(ptrs), err)
 	}
@@ -325,6 +339,10 @@ func (ix *Index) Delete(ctx context.Context, ocids []string) error {
 	defer release()
 	err = ix.write(ctx, g.idx, nil, ocids)
 	ix.writes.Add(1)
+	g.written()
+	if ix.searched.Load() {
+		ix.warmSoon(g)
+	}
 	if err != nil {
 		return fmt.Errorf("delete %d contracts: %w", len(ocids), err)
 	}
@@ -359,7 +377,7 @@ func (ix *Index) write(ctx context.Context, idx bleve.Index, cs []*procure.Contr
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return writeBatch(idx, j.cs, j.del)
+		return ix.writeBatch(idx, j.cs, j.del)
 	}
 	if len(jobs) == 1 {
 		return run(jobs[0])
@@ -401,7 +419,7 @@ func (ix *Index) write(ctx context.Context, idx bleve.Index, cs []*procure.Contr
 }
 
 // writeBatch executes one bleve batch of upserts and deletes.
-func writeBatch(idx bleve.Index, cs []*procure.Contract, deletes []string) error {
+func (ix *Index) writeBatch(idx bleve.Index, cs []*procure.Contract, deletes []string) error {
 	b := idx.NewBatch()
 	for _, c := range cs {
 		doc, err := buildDocument(c)
@@ -484,6 +502,10 @@ func (ix *Index) Rebuild(ctx context.Context, each func(fn func(procure.Contract
 	if err := forceMerge(ctx, ng.idx); err != nil {
 		return fmt.Errorf("rebuild index %s: merge: %w", name, err)
 	}
+	// Build the search columns before the generation serves.
+	if err := ng.warm(); err != nil {
+		return fmt.Errorf("rebuild index %s: %w", name, err)
+	}
 
 	// Publish: from here writes wait until the new generation serves.
 	ix.writeMu.Lock()
@@ -550,7 +572,7 @@ func (ix *Index) bulkLoad(ctx context.Context, idx bleve.Index, each func(fn fun
 				for i := range cs {
 					ptrs[i] = &cs[i]
 				}
-				if err := writeBatch(idx, ptrs, nil); err != nil {
+				if err := ix.writeBatch(idx, ptrs, nil); err != nil {
 					cancel(err)
 				}
 			}
@@ -656,6 +678,27 @@ func forceMerge(ctx context.Context, idx bleve.Index) error {
 		return nil
 	}
 	return s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions)
+}
+
+// warmSoon builds, in the background, the columns of g's segments that
+// searches will need (columns.go), unless a warm-up is running already.
+// Searches build what is missing themselves; this takes that cost off the
+// first searches after the index was opened or written.
+func (ix *Index) warmSoon(g *generation) {
+	if !ix.warming.CompareAndSwap(false, true) {
+		return
+	}
+	if ix.bg.Err() != nil || !g.ref() {
+		ix.warming.Store(false)
+		return
+	}
+	go func() {
+		defer ix.warming.Store(false)
+		defer g.unref()
+		if err := g.warm(); err != nil && ix.bg.Err() == nil {
+			ix.addProblem(fmt.Errorf("warm the search columns of %s: %w", g.name, err))
+		}
+	}()
 }
 
 // Close closes the index after in-flight searches and writes end. It is

@@ -460,21 +460,20 @@ func TestSearchDeadline(t *testing.T) {
 	}
 }
 
-func TestFacetTimeBox(t *testing.T) {
+func TestExpensiveSlots(t *testing.T) {
 	ix := openTest(t, fixture())
-	// Every expensive slot taken: facets give up within their time box,
-	// the page is still served.
+	// Every expensive slot taken: a faceted word search is not expensive
+	// (facets are counted from the columns while the page is searched) and
+	// is served in full.
 	for i := 0; i < cap(ix.sem); i++ {
 		ix.sem <- struct{}{}
 	}
-	ix.cfg.FacetTimeout = 20 * time.Millisecond
-	start := time.Now()
 	res, err := ix.Search(context.Background(), procure.SearchRequest{Q: "hospital", Facets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.FacetsPartial || res.Total == 0 || time.Since(start) > time.Second {
-		t.Errorf("partial %v, total %d, took %s", res.FacetsPartial, res.Total, time.Since(start))
+	if res.FacetsPartial || res.Total == 0 || len(res.Facets[procure.FacetYear]) == 0 {
+		t.Errorf("partial %v, total %d, facets %v", res.FacetsPartial, res.Total, res.Facets)
 	}
 	// An expensive page search waits for a slot, then says busy.
 	ix.cfg.SearchTimeout = 50 * time.Millisecond

@@ -20,36 +20,40 @@ import (
 // version it was built with; Open reports NeedsRebuild when it differs.
 // Change it whenever a change here or in the analysis would make an old
 // index answer differently.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Index fields. Documents are built by hand (one per contract, doc ID = ocid)
 // and added with bleve's IndexAdvanced, so each text is analysed with the
 // analyzer of its contract's language and no dynamic mapping or _all field
 // exists. Options: I indexed, S stored, DV doc values, NF no freq/norm.
 // Only the text field keeps positions (for phrases; no offsets: snippets
-// are computed from the stored snippet text).
+// are computed from the stored snippet text). Facets and the date and
+// amount filters read columns built from these fields (columns.go), so
+// only the two sort keys keep doc values.
+//
+// Version 2: facet fields without doc values (columns instead); the
+// amount_band, amount_mag and month fields are gone (the columns hold the
+// amount and the day); ocid: searches bleve's own document ID field instead
+// of a copy of it.
 const (
-	fText      = "text"        // I TV: words of title, description, awards, items, buyer/supplier names and qualified party IDs (stemmed per language, Cyrillic + names also as skeletons, CJK unigrams+bigrams)
-	fTitle     = "title"       // I:    words of the title (title:… and the title boost)
-	fBuyerName = "bname"       // I NF: words of the buyer name + the lower-cased buyer ID (buyer:…)
-	fSuppName  = "sname"       // I NF: words of supplier names + lower-cased supplier IDs (supplier:…)
-	fOCID      = "ocid"        // I NF: the ocid (ocid:…; sorts break ties by the document ID, which is the ocid)
-	fBuyer     = "buyer"       // I DV NF: buyer ID (filter, facet)
-	fSupplier  = "supplier"    // I DV NF: supplier IDs (filter, facet)
-	fBuyerType = "buyer_type"  // I DV NF
-	fCountry   = "country"     // I DV NF: ISO alpha-2, upper case
-	fYear      = "year"        // I DV NF: year of the contract date, "2019"
-	fCurrency  = "currency"    // I DV NF: ISO 4217, upper case
-	fMethod    = "method"      // I DV NF: procurement method, lower case
-	fCategory  = "category"    // I DV NF: main procurement category, lower case
-	fAmountBnd = "amount_band" // I DV NF: amount range bucket (facet)
-	fCPV       = "cpv"         // I NF: classification codes, lower case, check digit removed
-	fLabel     = "plabel"      // I NF: "ID\x1fName" of every party: facet labels come from its term dictionary
-	fAmount    = "amount"      // I DV NF: exact amount sort key (amountKey); range filter checks it
-	fAmountMag = "amount_mag"  // I NF: decimal magnitude of the amount (amountMag), prefilter of amount ranges
-	fDate      = "date"        // I DV NF: calendar day "20190503" (sort key, day terms of date ranges)
-	fMonth     = "month"       // I NF: "201905" (month terms of date ranges)
-	fHit       = "hit"         // S: the result-list record (storedHit as JSON)
+	fText      = "text"       // I TV: words of title, description, awards, items, buyer/supplier names and qualified party IDs (stemmed per language, Cyrillic + names also as skeletons, CJK unigrams+bigrams)
+	fTitle     = "title"      // I:    words of the title (title:… and the title boost)
+	fBuyerName = "bname"      // I NF: words of the buyer name + the lower-cased buyer ID (buyer:…)
+	fSuppName  = "sname"      // I NF: words of supplier names + lower-cased supplier IDs (supplier:…)
+	fOCID      = "_id"        // bleve's document ID field, which is the ocid (ocid:…; sorts break ties by it)
+	fBuyer     = "buyer"      // I NF: buyer ID (filter; facet column)
+	fSupplier  = "supplier"   // I NF: supplier IDs (filter; facet column)
+	fBuyerType = "buyer_type" // I NF (filter; facet column)
+	fCountry   = "country"    // I NF: ISO alpha-2, upper case (filter; facet column)
+	fYear      = "year"       // I NF: year of the contract date, "2019" (filter, year windows of date sorts)
+	fCurrency  = "currency"   // I NF: ISO 4217, upper case (filter; facet column)
+	fMethod    = "method"     // I NF: procurement method, lower case (filter; facet column)
+	fCategory  = "category"   // I NF: main procurement category, lower case (filter; facet column)
+	fCPV       = "cpv"        // I NF: classification codes, lower case, check digit removed
+	fLabel     = "plabel"     // I NF: "ID\x1fName" of every party: facet labels come from its term dictionary
+	fAmount    = "amount"     // I DV NF: exact amount sort key (amountKey); amount column
+	fDate      = "date"       // I DV NF: calendar day "20190503" (sort key); day column
+	fHit       = "hit"        // S: the result-list record (storedHit as JSON)
 )
 
 // internal keys stored in each generation.
@@ -317,11 +321,12 @@ const (
 	optText    = index.IndexField
 	optTextTV  = index.IndexField | index.IncludeTermVectors
 	optNoScore = index.IndexField | index.SkipFreqNorm
-	optKeyword = index.IndexField | index.DocValues | index.SkipFreqNorm
+	optKeyword = optNoScore
+	optDV      = index.IndexField | index.DocValues | index.SkipFreqNorm
 	// Sort keys. (index.SkipDVCompression would save decoding time per
 	// match, but with it bleve v2.6.3 returned wrong sort values after
 	// merges in TestCursorWalk.)
-	optSortKey = optKeyword
+	optSortKey = optDV
 	optStored  = index.StoreField
 )
 
@@ -481,7 +486,6 @@ func buildDocument(c *procure.Contract) (*document.Document, error) {
 	doc.AddField(&textField{name: fBuyerName, opts: optNoScore, a: a, pick: func(a *docAnalysis) *termSink { return a.bname }})
 	doc.AddField(&textField{name: fSuppName, opts: optNoScore, a: a, pick: func(a *docAnalysis) *termSink { return a.sname }})
 
-	doc.AddField(sinkField(fOCID, optNoScore, sinkOf([]string{c.OCID})))
 	if c.Buyer.ID != "" {
 		doc.AddField(keywordField(fBuyer, c.Buyer.ID))
 	}
@@ -538,12 +542,9 @@ func buildDocument(c *procure.Contract) (*document.Document, error) {
 	if hasAmount(c) {
 		u := c.Amount.Amount.Units()
 		doc.AddField(sinkField(fAmount, optSortKey, sinkOf([]string{amountKey(u)})))
-		doc.AddField(sinkField(fAmountMag, optNoScore, sinkOf([]string{amountMag(u)})))
-		doc.AddField(keywordField(fAmountBnd, amountBand(c.Amount.Amount.Float64())))
 	}
 	if !c.Date.IsZero() {
 		doc.AddField(sinkField(fDate, optSortKey, sinkOf([]string{dayKey(c.Date)})))
-		doc.AddField(sinkField(fMonth, optNoScore, sinkOf([]string{monthKey(c.Date)})))
 		doc.AddField(keywordField(fYear, yearKey(c.Date)))
 	}
 

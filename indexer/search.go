@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -30,10 +29,10 @@ const (
 // Search runs a public search: the query language (see ParseQuery), the
 // filters of req as non-scoring filters, one of the sorts (relevance by
 // default with a query, newest first without) with the ocid as the final
-// tiebreak, cursor pagination, optional facets (time-boxed by
-// Config.FacetTimeout) and snippets. Every search has Config.SearchTimeout
-// as deadline; expensive ones (prefixes, phrases, facets) share a
-// semaphore. Refused queries return a *procure.QueryError.
+// tiebreak, cursor pagination, optional facets (counted from the columns
+// while the page is searched, see columns.go) and snippets. Every search
+// has Config.SearchTimeout as deadline; expensive ones (prefixes, phrases)
+// share a semaphore. Refused queries return a *procure.QueryError.
 func (ix *Index) Search(ctx context.Context, req procure.SearchRequest) (procure.SearchResults, error) {
 	start := time.Now()
 	g, release, err := ix.acquire()
@@ -41,6 +40,7 @@ func (ix *Index) Search(ctx context.Context, req procure.SearchRequest) (procure
 		return procure.SearchResults{}, err
 	}
 	defer release()
+	ix.searched.Store(true)
 	res, err := ix.searchGeneration(ctx, g, req, "")
 	res.Took = time.Since(start)
 	return res, err
@@ -54,7 +54,8 @@ type prepared struct {
 	limit     int
 	after     []string
 	main      query.Query
-	score     bool
+	score     bool // rank by relevance
+	scored    bool // some part of the query scores (not only prefixes)
 	expensive bool
 	hl        *hlSet
 }
@@ -90,7 +91,8 @@ func (ix *Index) prepare(g *generation, req *procure.SearchRequest, onlyOCID str
 	}
 	p.hl = comp.hl
 	p.expensive = comp.expensive
-	fq, err := filterQuery(req, g.yearSpan())
+	p.scored = comp.scored
+	fq, cf, err := filterQuery(req)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +101,9 @@ func (ix *Index) prepare(g *generation, req *procure.SearchRequest, onlyOCID str
 	}
 	switch {
 	case tq == nil && fq == nil:
-		p.main = query.NewMatchAllQuery()
+		if cf == nil {
+			p.main = query.NewMatchAllQuery()
+		}
 	case tq == nil:
 		p.main = fq
 	case fq == nil:
@@ -111,6 +115,9 @@ func (ix *Index) prepare(g *generation, req *procure.SearchRequest, onlyOCID str
 		b.AddFilter(fq)
 		p.main = b
 		p.score = kind == sortRelevance
+	}
+	if cf != nil {
+		p.main = &filteredQuery{inner: p.main, filter: cf, cols: g.cols}
 	}
 	return p, nil
 }
@@ -125,35 +132,31 @@ func (ix *Index) searchGeneration(ctx context.Context, g *generation, req procur
 	ctx, cancel := context.WithTimeout(ctx, ix.cfg.SearchTimeout)
 	defer cancel()
 
-	// Facets run beside the page, in their own time box.
+	// Facets are counted while the page is searched, unless cached.
 	var (
-		facetWG  sync.WaitGroup
+		fc       *facetCounter
 		facets   map[string][]procure.FacetCount
-		partial  bool
-		facetErr error
+		facetKey string
 	)
 	if req.Facets {
-		facetWG.Add(1)
-		go func() {
-			defer facetWG.Done()
-			facets, partial, facetErr = ix.facets(ctx, g, p)
-		}()
+		facetKey = fmt.Sprintf("%s/%d/%x", g.name, ix.writes.Load(), p.facetKey)
+		if facets = ix.cachedFacets(facetKey); facets == nil {
+			fc = newFacetCounter(g.cols)
+		}
 	}
-
 	if p.expensive {
 		if err := ix.acquireSlot(ctx); err != nil {
-			facetWG.Wait()
 			return out, ix.searchError(parent, err)
 		}
 		defer ix.releaseSlot()
 	}
-	total, hits, err := ix.page(ctx, g, p)
-	facetWG.Wait()
+	total, hits, err := ix.page(ctx, g, p, fc)
 	if err != nil {
 		return out, ix.searchError(parent, err)
 	}
-	if facetErr != nil {
-		return out, facetErr
+	if fc != nil {
+		facets = ix.facetResults(g, fc)
+		ix.cacheFacets(facetKey, facets)
 	}
 	out.Total = total
 	out.TotalExact = true
@@ -174,7 +177,6 @@ func (ix *Index) searchGeneration(ctx context.Context, g *generation, req procur
 	}
 	if req.Facets {
 		out.Facets = facets
-		out.FacetsPartial = partial
 	}
 	return out, nil
 }
@@ -184,7 +186,9 @@ func (ix *Index) searchGeneration(ctx context.Context, g *generation, req procur
 const windowMin = 5000
 
 // page returns the total number of matches and the hits of the page (up to
-// limit+1, the extra one telling whether a next page exists).
+// limit+1, the extra one telling whether a next page exists). fc, when not
+// nil, counts the facets of every match (the first search that visits all
+// of them carries it).
 //
 // Sorting visits the sort keys of every match, which dominates broad
 // searches ("everything, newest first" on the home page). A date-sorted
@@ -193,8 +197,13 @@ const windowMin = 5000
 // hits after the cursor holds exactly the page, because every match outside
 // it is older (or newer, ascending). The total comes from a count without
 // sorting.
-func (ix *Index) page(ctx context.Context, g *generation, p *prepared) (int, search.DocumentMatchCollection, error) {
-	search := func(q query.Query) (*bleve.SearchResult, error) {
+//
+// A first page by relevance is searched by score alone, which needs no
+// document ID per match; the ocid only orders equal scores, so the exact
+// order follows from the hits unless equal scores straddle the end of the
+// page (then the page is searched again with the ocid tiebreak).
+func (ix *Index) page(ctx context.Context, g *generation, p *prepared, fc *facetCounter) (int, search.DocumentMatchCollection, error) {
+	run := func(q query.Query, fc *facetCounter) (*bleve.SearchResult, error) {
 		sr := bleve.NewSearchRequestOptions(q, p.limit+1, 0, false)
 		sr.SortByCustom(p.kind.order())
 		sr.Fields = []string{fHit}
@@ -204,16 +213,23 @@ func (ix *Index) page(ctx context.Context, g *generation, p *prepared) (int, sea
 		if !p.score {
 			sr.Score = "none"
 		}
-		return g.idx.SearchInContext(ctx, sr)
+		return g.idx.SearchInContext(withFacets(ctx, fc), sr)
+	}
+	if p.kind == sortRelevance && p.after == nil && p.score && p.scored {
+		total, hits, ok, err := ix.pageByScore(ctx, g, p, fc)
+		if err != nil || ok {
+			return total, hits, err
+		}
+		fc = nil // counted already
 	}
 	if p.kind != sortDateDesc && p.kind != sortDateAsc {
-		res, err := search(p.main)
+		res, err := run(p.main, fc)
 		if err != nil {
 			return 0, nil, err
 		}
 		return int(res.Total), res.Hits, nil
 	}
-	total, err := g.count(ctx, p.main)
+	total, err := g.count(ctx, p.main, fc)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -250,7 +266,7 @@ func (ix *Index) page(ctx context.Context, g *generation, p *prepared) (int, sea
 			for _, y := range years[lo : hi+1] {
 				window = append(window, fmt.Sprintf("%04d", y))
 			}
-			res, err := search(query.NewConjunctionQuery([]query.Query{p.main, termsQ(fYear, window)}))
+			res, err := run(query.NewConjunctionQuery([]query.Query{p.main, termsQ(fYear, window)}), nil)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -262,36 +278,81 @@ func (ix *Index) page(ctx context.Context, g *generation, p *prepared) (int, sea
 			}
 		}
 	}
-	res, err := search(p.main)
+	res, err := run(p.main, nil)
 	if err != nil {
 		return 0, nil, err
 	}
 	return total, res.Hits, nil
 }
 
-// count returns the number of documents q matches, without sorting.
-func (g *generation) count(ctx context.Context, q query.Query) (int, error) {
-	if _, all := q.(*query.MatchAllQuery); all {
+// tieWindow is how many matches beyond the page pageByScore collects, so
+// that the matches scoring as much as the last one of the page are all at
+// hand (equal scores are ordered by ocid). Groups of equal scores at the
+// end of a first page are small (two to six matches on the peerbench
+// corpus, one page in five), so this rarely needs the exact search.
+const tieWindow = 8
+
+// pageByScore searches a first page by score alone (see page). ok is false
+// when equal scores straddle the end of the collected window; facets are
+// counted all the same.
+func (ix *Index) pageByScore(ctx context.Context, g *generation, p *prepared, fc *facetCounter) (total int, hits search.DocumentMatchCollection, ok bool, err error) {
+	n := p.limit + 1 + tieWindow
+	sr := bleve.NewSearchRequestOptions(p.main, n, 0, false)
+	sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+	sr.Fields = []string{fHit}
+	res, err := g.idx.SearchInContext(withFacets(ctx, fc), sr)
+	if err != nil {
+		return 0, nil, false, err
+	}
+	hits = res.Hits
+	if len(hits) == n && hits[n-1].Score == hits[p.limit].Score {
+		return int(res.Total), nil, false, nil
+	}
+	// Every match scoring as much as the last one kept is here: order
+	// equal scores by ocid, as the exact sort does.
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	if len(hits) > p.limit+1 {
+		hits = hits[:p.limit+1]
+	}
+	for _, h := range hits {
+		h.Sort = []string{strconv.FormatFloat(h.Score, 'g', -1, 64), h.ID}
+	}
+	return int(res.Total), hits, true, nil
+}
+
+// count returns the number of documents q matches, without sorting; fc,
+// when not nil, counts their facets.
+func (g *generation) count(ctx context.Context, q query.Query, fc *facetCounter) (int, error) {
+	if _, all := q.(*query.MatchAllQuery); all && fc == nil {
 		n, err := g.idx.DocCount()
 		return int(n), err
 	}
 	sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	sr.Score = "none"
-	res, err := g.idx.SearchInContext(ctx, sr)
+	res, err := g.idx.SearchInContext(withFacets(ctx, fc), sr)
 	if err != nil {
 		return 0, err
 	}
 	return int(res.Total), nil
 }
 
-// years returns the years present in the generation, ascending.
+// years returns the years present in the generation, ascending (cached
+// until its next write).
 func (g *generation) years() []int {
+	if ys := g.yearList.Load(); ys != nil {
+		return *ys
+	}
 	d, err := g.idx.FieldDict(fYear)
 	if err != nil {
 		return nil
 	}
 	defer d.Close()
-	var out []int
+	out := []int{}
 	for {
 		e, err := d.Next()
 		if err != nil || e == nil {
@@ -302,6 +363,7 @@ func (g *generation) years() []int {
 		}
 	}
 	sort.Ints(out)
+	g.yearList.Store(&out)
 	return out
 }
 
@@ -383,105 +445,50 @@ func (g *generation) countPrefix(field, prefix string, limit int) (int, error) {
 	return n, nil
 }
 
-// Facet counts are cached per (generation, write count, search) and
-// computed in the background: a request waits FacetTimeout for them and
-// otherwise returns FacetsPartial; the computation goes on (bounded by
-// facetBudget) so that the next request, e.g. the same page reloaded, has
-// them. At most maxFacetJobs computations run or wait at a time.
-const (
-	facetCacheSize = 256
-	maxFacetJobs   = 8
-)
+// Facet counts are cached per (generation, write count, search), so that
+// the same page reloaded, or the same search on its way to the next page,
+// does not count them again. Config.FacetCacheSize bounds the cache.
+const defaultFacetCacheSize = 256
 
-type facetEntry struct {
-	done   chan struct{}
-	facets map[string][]procure.FacetCount
-	err    error
-}
-
-// facets returns the facet counts of the search's matches, or partial=true
-// when they are not ready within FacetTimeout.
-func (ix *Index) facets(ctx context.Context, g *generation, p *prepared) (map[string][]procure.FacetCount, bool, error) {
-	key := fmt.Sprintf("%s/%d/%x", g.name, ix.writes.Load(), p.facetKey)
+func (ix *Index) cachedFacets(key string) map[string][]procure.FacetCount {
 	ix.facetMu.Lock()
-	e := ix.facetCache[key]
-	if e == nil {
-		if ix.facetPending >= maxFacetJobs || !g.ref() {
-			ix.facetMu.Unlock()
-			return nil, true, nil
-		}
-		e = &facetEntry{done: make(chan struct{})}
-		if ix.facetCache == nil {
-			ix.facetCache = make(map[string]*facetEntry)
-		}
-		ix.facetCache[key] = e
-		ix.facetOrder = append(ix.facetOrder, key)
-		if len(ix.facetOrder) > facetCacheSize {
-			delete(ix.facetCache, ix.facetOrder[0])
-			ix.facetOrder = ix.facetOrder[1:]
-		}
-		ix.facetPending++
-		budget := ix.facetBudget()
-		go func() {
-			defer g.unref()
-			bctx, cancel := context.WithTimeout(ix.bg, budget)
-			defer cancel()
-			e.facets, e.err = ix.countFacets(bctx, g, p.main)
-			ix.facetMu.Lock()
-			ix.facetPending--
-			if e.err != nil && ix.facetCache[key] == e {
-				delete(ix.facetCache, key) // do not keep failures
-			}
-			ix.facetMu.Unlock()
-			close(e.done)
-		}()
+	defer ix.facetMu.Unlock()
+	return ix.facetCache[key]
+}
+
+func (ix *Index) cacheFacets(key string, f map[string][]procure.FacetCount) {
+	if ix.cfg.FacetCacheSize < 0 {
+		return
 	}
-	ix.facetMu.Unlock()
-	t := time.NewTimer(ix.cfg.FacetTimeout)
-	defer t.Stop()
-	select {
-	case <-e.done:
-		if e.err != nil {
-			if errors.Is(e.err, context.DeadlineExceeded) || errors.Is(e.err, errBusy) {
-				return nil, true, nil
-			}
-			return nil, false, e.err
-		}
-		return e.facets, false, nil
-	case <-t.C:
-		return nil, true, nil
-	case <-ctx.Done():
-		return nil, true, nil
+	ix.facetMu.Lock()
+	defer ix.facetMu.Unlock()
+	if ix.facetCache == nil {
+		ix.facetCache = make(map[string]map[string][]procure.FacetCount)
+	}
+	if _, ok := ix.facetCache[key]; !ok {
+		ix.facetOrder = append(ix.facetOrder, key)
+	}
+	ix.facetCache[key] = f
+	for len(ix.facetOrder) > ix.cfg.FacetCacheSize {
+		delete(ix.facetCache, ix.facetOrder[0])
+		ix.facetOrder = ix.facetOrder[1:]
 	}
 }
 
-func (ix *Index) facetBudget() time.Duration { return 5 * ix.cfg.SearchTimeout }
-
-// countFacets computes the facets of q's matches.
-func (ix *Index) countFacets(ctx context.Context, g *generation, q query.Query) (map[string][]procure.FacetCount, error) {
-	if err := ix.acquireSlot(ctx); err != nil {
-		return nil, err
-	}
-	defer ix.releaseSlot()
-	sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	sr.Score = "none"
-	sr.AddFacet(procure.FacetBuyer, bleve.NewFacetRequest(fBuyer, partyFacetSize))
-	sr.AddFacet(procure.FacetSupplier, bleve.NewFacetRequest(fSupplier, partyFacetSize))
-	for _, f := range []string{procure.FacetBuyerType, procure.FacetCountry, procure.FacetYear, procure.FacetCurrency, procure.FacetMethod, procure.FacetCategory} {
-		sr.AddFacet(f, bleve.NewFacetRequest(f, smallFacetSize))
-	}
-	sr.AddFacet(procure.FacetAmount, bleve.NewFacetRequest(fAmountBnd, len(amountBands)))
-	res, err := g.idx.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, fmt.Errorf("facets: %w", err)
-	}
-	out := make(map[string][]procure.FacetCount, len(res.Facets))
-	for name, fr := range res.Facets {
-		terms := fr.Terms.Terms()
-		list := make([]procure.FacetCount, 0, len(terms))
-		for _, t := range terms {
-			list = append(list, procure.FacetCount{Value: t.Term, Label: t.Term, Count: t.Count})
+// facetResults turns the counts into the facets of the results, labelled.
+func (ix *Index) facetResults(g *generation, fc *facetCounter) map[string][]procure.FacetCount {
+	counts := fc.facetTerms()
+	out := make(map[string][]procure.FacetCount, len(procure.Facets))
+	for _, name := range procure.Facets {
+		lists := counts[name]
+		size := smallFacetSize
+		switch name {
+		case procure.FacetBuyer, procure.FacetSupplier:
+			size = partyFacetSize
+		case procure.FacetAmount:
+			size = len(amountBands)
 		}
+		list := topMerged(lists, size)
 		switch name {
 		case procure.FacetBuyer, procure.FacetSupplier:
 			for i := range list {
@@ -513,12 +520,16 @@ func (ix *Index) countFacets(ctx context.Context, g *generation, q query.Query) 
 		}
 		out[name] = list
 	}
-	return out, nil
+	return out
 }
 
 // partyLabel returns the name most documents give the party with this ID
-// (from the term dictionary of the label field), or the ID itself.
+// (from the term dictionary of the label field), or the ID itself. Labels
+// are cached per generation until its next write.
 func (g *generation) partyLabel(id string) string {
+	if l, ok := g.labels.get(id); ok {
+		return l
+	}
 	d, err := g.idx.FieldDictPrefix(fLabel, []byte(cleanID(id)+labelSep))
 	if err != nil {
 		return id
@@ -536,8 +547,9 @@ func (g *generation) partyLabel(id string) string {
 		}
 	}
 	if best == "" {
-		return id
+		best = id
 	}
+	g.labels.put(id, best)
 	return best
 }
 
@@ -557,14 +569,4 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// yearSpan returns the first and last day of the years in the generation.
-func (g *generation) yearSpan() yearSpan {
-	ys := g.years()
-	if len(ys) == 0 {
-		first := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
-		return yearSpan{first: first, last: first.AddDate(0, 0, -1)}
-	}
-	return yearSpan{first: time.Date(ys[0], 1, 1, 0, 0, 0, 0, time.UTC), last: time.Date(ys[len(ys)-1], 12, 31, 0, 0, 0, 0, time.UTC)}
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -143,12 +142,9 @@ type awardRowView struct {
 }
 
 func (s site) buildAgency(ctx context.Context, cat Catalog, id string) (agencyPage, error) {
-	d, err := cat.Agency(ctx, id)
+	d, err := readDetail(ctx, cat.Agency, id, "agency", "public buyer", " in the portal")
 	if err != nil {
-		if errors.Is(err, procure.ErrNotFound) {
-			return agencyPage{}, notFound(err, "There is no public buyer with the ID %q in the portal.", id)
-		}
-		return agencyPage{}, fmt.Errorf("agency %s: %w", id, err)
+		return agencyPage{}, err
 	}
 	if d.Party.ID == "" {
 		d.Party.ID = id
@@ -372,12 +368,9 @@ type apiAgency struct {
 }
 
 func (s site) apiAgency(ctx context.Context, cat Catalog, id string) (apiAgency, error) {
-	d, err := cat.Agency(ctx, id)
+	d, err := readDetail(ctx, cat.Agency, id, "agency", "public buyer", "")
 	if err != nil {
-		if errors.Is(err, procure.ErrNotFound) {
-			return apiAgency{}, notFound(err, "There is no public buyer with the ID %q.", id)
-		}
-		return apiAgency{}, fmt.Errorf("agency %s: %w", id, err)
+		return apiAgency{}, err
 	}
 	if d.Party.ID == "" {
 		d.Party.ID = id

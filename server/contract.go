@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -121,12 +120,9 @@ type changeView struct {
 }
 
 func (s site) buildContract(ctx context.Context, cat Catalog, ocid string) (contractPage, error) {
-	d, err := cat.Contract(ctx, ocid)
+	d, err := readDetail(ctx, cat.Contract, ocid, "contract", "contracting process", " in the portal")
 	if err != nil {
-		if errors.Is(err, procure.ErrNotFound) {
-			return contractPage{}, notFound(err, "There is no contracting process with the ID %q in the portal.", ocid)
-		}
-		return contractPage{}, fmt.Errorf("contract %s: %w", ocid, err)
+		return contractPage{}, err
 	}
 	c := d.Contract
 	if c.OCID == "" {
@@ -573,12 +569,9 @@ type apiContract struct {
 }
 
 func (s site) apiContract(ctx context.Context, cat Catalog, ocid string) (apiContract, error) {
-	d, err := cat.Contract(ctx, ocid)
+	d, err := readDetail(ctx, cat.Contract, ocid, "contract", "contracting process", "")
 	if err != nil {
-		if errors.Is(err, procure.ErrNotFound) {
-			return apiContract{}, notFound(err, "There is no contracting process with the ID %q.", ocid)
-		}
-		return apiContract{}, fmt.Errorf("contract %s: %w", ocid, err)
+		return apiContract{}, err
 	}
 	c := d.Contract
 	if c.OCID == "" {

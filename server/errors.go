@@ -46,6 +46,21 @@ func notFound(cause error, format string, args ...any) error {
 	return &publicError{Kind: procure.ErrNotFound, Msg: fmt.Sprintf(format, args...), Err: cause}
 }
 
+// readDetail reads the detail of one agency, supplier or contract with get.
+// A missing one is a 404 saying "There is no {what} with the ID
+// "{id}"{where}." (where is " in the portal" on HTML pages); another error
+// is wrapped with kind and id.
+func readDetail[T any](ctx context.Context, get func(context.Context, string) (T, error), id, kind, what, where string) (T, error) {
+	d, err := get(ctx, id)
+	if err == nil {
+		return d, nil
+	}
+	if errors.Is(err, procure.ErrNotFound) {
+		return d, notFound(err, "There is no "+what+" with the ID %q"+where+".", id)
+	}
+	return d, fmt.Errorf("%s %s: %w", kind, id, err)
+}
+
 // problem is an RFC 9457 problem details object.
 type problem struct {
 	Type      string `json:"type"`

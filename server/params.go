@@ -377,25 +377,59 @@ func parseSearch(v url.Values) (procure.SearchRequest, query, error) {
 	default:
 		return req, q, invalidParam(pSort, "%q is not a sort order: use relevance, date_desc, date_asc, amount_desc or amount_asc.", truncate(s, 40))
 	}
-	limit, err := parseLimit(v, procure.MaxSearchLimit)
+	req.Limit, req.Cursor, err = parsePage(v, q, procure.MaxSearchLimit)
 	if err != nil {
 		return req, q, err
 	}
-	req.Limit = limit
+	req.Facets = req.Cursor == ""
+	req.Highlight = true
+	return req, q, nil
+}
+
+// parsePage validates the limit (1 to max; 0 when absent) and the cursor,
+// recording them in q. The limit is returned even when the cursor is
+// refused.
+func parsePage(v url.Values, q query, max int) (limit int, cursor string, err error) {
+	limit, err = parseLimit(v, max)
+	if err != nil {
+		return 0, "", err
+	}
 	if limit > 0 {
 		q.vals[pLimit] = []string{strconv.Itoa(limit)}
 	}
-	cursor, err := parseCursor(v)
+	cursor, err = parseCursor(v)
 	if err != nil {
-		return req, q, err
+		return limit, "", err
 	}
-	req.Cursor = cursor
 	if cursor != "" {
 		q.vals[pCursor] = []string{cursor}
 	}
-	req.Facets = cursor == ""
-	req.Highlight = true
-	return req, q, nil
+	return limit, cursor, nil
+}
+
+// parseListPage is parsePage for lists: an absent limit is
+// defaultListLimit.
+func parseListPage(v url.Values, q query, max int) (limit int, cursor string, err error) {
+	limit, cursor, err = parsePage(v, q, max)
+	if limit == 0 {
+		limit = defaultListLimit
+	}
+	return limit, cursor, err
+}
+
+// parseBuyerType validates the single buyer_type parameter of a list and
+// records it in q ("" when absent).
+func parseBuyerType(v url.Values, q query) (procure.BuyerType, error) {
+	bt, err := single(v, pBuyerType)
+	if err != nil || bt == "" {
+		return "", err
+	}
+	n, ok := normBuyerType(bt)
+	if !ok {
+		return "", invalidParam(pBuyerType, "%q is not a buyer type: use education, police, health or other.", truncate(bt, 40))
+	}
+	q.vals[pBuyerType] = []string{n}
+	return procure.BuyerType(n), nil
 }
 
 func parseLimit(v url.Values, max int) (int, error) {
@@ -476,37 +510,13 @@ func parseAgencyList(v url.Values) (procure.PageRequest, query, error) {
 		req.Q = name
 		q.vals[pQ] = []string{name}
 	}
-	bt, err := single(v, pBuyerType)
+	bt, err := parseBuyerType(v, q)
 	if err != nil {
 		return req, q, err
 	}
-	if bt != "" {
-		n, ok := normBuyerType(bt)
-		if !ok {
-			return req, q, invalidParam(pBuyerType, "%q is not a buyer type: use education, police, health or other.", truncate(bt, 40))
-		}
-		req.BuyerType = procure.BuyerType(n)
-		q.vals[pBuyerType] = []string{n}
-	}
-	limit, err := parseLimit(v, procure.MaxSearchLimit)
-	if err != nil {
-		return req, q, err
-	}
-	if limit > 0 {
-		q.vals[pLimit] = []string{strconv.Itoa(limit)}
-	} else {
-		limit = defaultListLimit
-	}
-	req.Limit = limit
-	cursor, err := parseCursor(v)
-	if err != nil {
-		return req, q, err
-	}
-	req.Cursor = cursor
-	if cursor != "" {
-		q.vals[pCursor] = []string{cursor}
-	}
-	return req, q, nil
+	req.BuyerType = bt
+	req.Limit, req.Cursor, err = parseListPage(v, q, procure.MaxSearchLimit)
+	return req, q, err
 }
 
 // sortedKeys returns the keys of a map in order (deterministic output).

@@ -203,18 +203,11 @@ var riskListOrder = []string{pBuyerType, pLevel, pCurrency, pLimit, pCursor}
 func parseRiskList(v url.Values) (procure.RiskListRequest, query, error) {
 	var req procure.RiskListRequest
 	q := newQuery(riskListOrder)
-	bt, err := single(v, pBuyerType)
+	bt, err := parseBuyerType(v, q)
 	if err != nil {
 		return req, q, err
 	}
-	if bt != "" {
-		n, ok := normBuyerType(bt)
-		if !ok {
-			return req, q, invalidParam(pBuyerType, "%q is not a buyer type: use education, police, health or other.", truncate(bt, 40))
-		}
-		req.BuyerType = procure.BuyerType(n)
-		q.vals[pBuyerType] = []string{n}
-	}
+	req.BuyerType = bt
 	lv, err := single(v, pLevel)
 	if err != nil {
 		return req, q, err
@@ -239,25 +232,8 @@ func parseRiskList(v url.Values) (procure.RiskListRequest, query, error) {
 		req.Currency = c
 		q.vals[pCurrency] = []string{c}
 	}
-	limit, err := parseLimit(v, 500)
-	if err != nil {
-		return req, q, err
-	}
-	if limit > 0 {
-		q.vals[pLimit] = []string{strconv.Itoa(limit)}
-	} else {
-		limit = defaultListLimit
-	}
-	req.Limit = limit
-	cursor, err := parseCursor(v)
-	if err != nil {
-		return req, q, err
-	}
-	req.Cursor = cursor
-	if cursor != "" {
-		q.vals[pCursor] = []string{cursor}
-	}
-	return req, q, nil
+	req.Limit, req.Cursor, err = parseListPage(v, q, 500)
+	return req, q, err
 }
 
 // The /risk page.

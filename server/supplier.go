@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/tenderlens/tenderlens/data/procure"
 )
@@ -31,12 +29,9 @@ type facetLink struct {
 }
 
 func (s site) buildSupplier(ctx context.Context, cat Catalog, id string) (supplierPage, error) {
-	d, err := cat.Supplier(ctx, id)
+	d, err := readDetail(ctx, cat.Supplier, id, "supplier", "supplier", " in the portal")
 	if err != nil {
-		if errors.Is(err, procure.ErrNotFound) {
-			return supplierPage{}, notFound(err, "There is no supplier with the ID %q in the portal.", id)
-		}
-		return supplierPage{}, fmt.Errorf("supplier %s: %w", id, err)
+		return supplierPage{}, err
 	}
 	if d.Party.ID == "" {
 		d.Party.ID = id
@@ -71,12 +66,9 @@ type apiSupplier struct {
 }
 
 func (s site) apiSupplier(ctx context.Context, cat Catalog, id string) (apiSupplier, error) {
-	d, err := cat.Supplier(ctx, id)
+	d, err := readDetail(ctx, cat.Supplier, id, "supplier", "supplier", "")
 	if err != nil {
-		if errors.Is(err, procure.ErrNotFound) {
-			return apiSupplier{}, notFound(err, "There is no supplier with the ID %q.", id)
-		}
-		return apiSupplier{}, fmt.Errorf("supplier %s: %w", id, err)
+		return apiSupplier{}, err
 	}
 	if d.Party.ID == "" {
 		d.Party.ID = id

@@ -54,8 +54,18 @@ func axeScript(t *testing.T) string {
 // serveDemo assembles the demo portal in-process on a loopback listener.
 func serveDemo(t *testing.T) string {
 	t.Helper()
+	_, base := servePortal(t, filepath.Join(t.TempDir(), "data"), true)
+	return base
+}
+
+// servePortal serves the portal on the data directory data in-process on a
+// loopback listener and returns it with its base URL. With demo, an empty
+// data directory is filled with the demo data and prepared as serve
+// prepares it (pending indexing, ownership-risk dossiers) before serving.
+func servePortal(t *testing.T, data string, demo bool) (*App, string) {
+	t.Helper()
 	cfg := defaultConfig()
-	cfg.Data = filepath.Join(t.TempDir(), "data")
+	cfg.Data = data
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -64,14 +74,16 @@ func serveDemo(t *testing.T) string {
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
-	a, err := build(context.Background(), cfg, buildOptions{Purpose: "test", Web: true, Schedule: true, Demo: true})
+	a, err := build(context.Background(), cfg, buildOptions{Purpose: "test", Web: true, Schedule: true, Demo: demo})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.prepare(context.Background(), true); err != nil {
-		t.Fatal(err)
+	if demo {
+		if err := a.prepare(context.Background(), true); err != nil {
+			t.Fatal(err)
+		}
+		a.bg.Wait()
 	}
-	a.bg.Wait()
 	go a.web.Listener(ln)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -79,7 +91,7 @@ func serveDemo(t *testing.T) string {
 		a.web.ShutdownWithContext(ctx)
 		a.Close()
 	})
-	return "http://" + cfg.Addr
+	return a, "http://" + cfg.Addr
 }
 
 func browser(t *testing.T) (context.Context, *consoleLog) {
@@ -177,35 +189,56 @@ func TestBrowserAccessibilityAndCSP(t *testing.T) {
 		t.Errorf("search results link to %v, want contracts, agencies and suppliers", seen)
 	}
 	logs.take()
+	audit := axeAudit{ctx: ctx, logs: logs, axe: axe, base: base}
 	for _, p := range pages {
-		// CSP violations while loading show in the console log checked
-		// below.
-		err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.Evaluate[chromedp.Void](axe+";0"))
-		if err != nil {
-			t.Errorf("%s: %v", p, err)
+		audit.page(t, p, func(l string) bool {
+			// the error pages themselves answer 4xx on purpose
+			return strings.Contains(l, "Failed to load resource") && strings.HasSuffix(l, " @ "+base+p)
+		})
+	}
+}
+
+// axeAudit audits the pages of one portal in one browser.
+type axeAudit struct {
+	ctx  context.Context // the browser's (see browser)
+	logs *consoleLog
+	axe  string // axe-core's script (see axeScript)
+	base string // the portal's base URL
+}
+
+// page loads the page at path p, runs axe-core (WCAG 2.0–2.2 A and AA) on
+// it and reports its violations, then the CSP violations and script errors
+// in the console log since the previous page, except the lines ignore
+// accepts (ignore may be nil).
+func (a axeAudit) page(t *testing.T, p string, ignore func(line string) bool) {
+	t.Helper()
+	ctx := a.ctx
+	// CSP violations while loading show in the console log checked below.
+	err := chromedp.Do(ctx, chromedp.Navigate(a.base+p), chromedp.Evaluate[chromedp.Void](a.axe+";0"))
+	if err != nil {
+		t.Errorf("%s: %v", p, err)
+		return
+	}
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]map[string]any](`(async () => {
+			const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}});
+			return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0,3).map(n => n.target.join(' '))}));
+		})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Errorf("%s: %v", p, err)
+		return
+	}
+	for _, v := range violations {
+		b, _ := json.Marshal(v)
+		t.Errorf("%s: accessibility violation %s", p, b)
+	}
+	for _, l := range a.logs.take() {
+		if ignore != nil && ignore(l) {
 			continue
 		}
-		violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]map[string]any](`(async () => {
-				const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}});
-				return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0,3).map(n => n.target.join(' '))}));
-			})()`, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Errorf("%s: %v", p, err)
-			continue
-		}
-		for _, v := range violations {
-			b, _ := json.Marshal(v)
-			t.Errorf("%s: accessibility violation %s", p, b)
-		}
-		for _, l := range logs.take() {
-			if strings.Contains(l, "Failed to load resource") && strings.HasSuffix(l, " @ "+base+p) {
-				continue // the error pages themselves answer 4xx on purpose
-			}
-			// Injecting axe is ours; anything the page itself logs is a
-			// problem (CSP violations are logged to the console).
-			if strings.Contains(l, "Content Security Policy") || strings.HasPrefix(l, "exception") || strings.HasPrefix(l, "error") {
-				t.Errorf("%s: %s", p, l)
-			}
+		// Injecting axe is ours; anything the page itself logs is a
+		// problem (CSP violations are logged to the console).
+		if strings.Contains(l, "Content Security Policy") || strings.HasPrefix(l, "exception") || strings.HasPrefix(l, "error") {
+			t.Errorf("%s: %s", p, l)
 		}
 	}
 }

@@ -47,6 +47,15 @@ func (c *commonFlags) load(env func(string) string) (Config, error) {
 	return cfg, nil
 }
 
+// parse parses the command line (see parseFlags), then resolves the
+// configuration (see load).
+func (c *commonFlags) parse(fs *flag.FlagSet, args []string, stderr io.Writer, env func(string) string) (Config, error) {
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return Config{}, err
+	}
+	return c.load(env)
+}
+
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
@@ -69,10 +78,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	cf.register(fs, env)
 	addr := fs.String("addr", "", "listen address HOST:PORT (default 127.0.0.1:8080)")
 	demoFlag := fs.Bool("demo", false, "fill an empty data directory with generated demo data")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, err := cf.load(env)
+	cfg, err := cf.parse(fs, args, stderr, env)
 	if err != nil {
 		return err
 	}
@@ -368,10 +374,7 @@ func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer, en
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	var cf commonFlags
 	cf.register(fs, env)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, err := cf.load(env)
+	cfg, err := cf.parse(fs, args, stderr, env)
 	if err != nil {
 		return err
 	}
@@ -395,10 +398,7 @@ func cmdSources(ctx context.Context, args []string, stdout, stderr io.Writer, en
 	fs := flag.NewFlagSet("sources", flag.ContinueOnError)
 	var cf commonFlags
 	cf.register(fs, env)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	cfg, err := cf.load(env)
+	cfg, err := cf.parse(fs, args, stderr, env)
 	if err != nil {
 		return err
 	}

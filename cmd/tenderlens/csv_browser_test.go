@@ -1,16 +1,9 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"net"
 	"net/url"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/tenderlens/tenderlens/data/testenv"
 )
@@ -33,28 +26,7 @@ func TestBrowserCSVPagesAccessible(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	cfg := defaultConfig()
-	cfg.Data = data
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Addr = ln.Addr().String()
-	if err := cfg.validate(); err != nil {
-		t.Fatal(err)
-	}
-	a, err := build(context.Background(), cfg, buildOptions{Purpose: "test", Web: true, Schedule: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go a.web.Listener(ln)
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		a.web.ShutdownWithContext(sctx)
-		a.Close()
-	})
-	base := "http://" + cfg.Addr
+	a, base := servePortal(t, data, false)
 
 	var police apiSearchAnswer
 	getJSON(t, a, apiPath("/api/v1/search", "buyer_type", "police"), &police)
@@ -68,27 +40,8 @@ func TestBrowserCSVPagesAccessible(t *testing.T) {
 		"/search?buyer_type=police",
 	}
 	logs.take()
+	audit := axeAudit{ctx: ctx, logs: logs, axe: axe, base: base}
 	for _, p := range pages {
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.Evaluate[chromedp.Void](axe+";0")); err != nil {
-			t.Errorf("%s: %v", p, err)
-			continue
-		}
-		violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]map[string]any](`(async () => {
-				const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}});
-				return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0,3).map(n => n.target.join(' '))}));
-			})()`, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Errorf("%s: %v", p, err)
-			continue
-		}
-		for _, v := range violations {
-			b, _ := json.Marshal(v)
-			t.Errorf("%s: accessibility violation %s", p, b)
-		}
-		for _, l := range logs.take() {
-			if strings.Contains(l, "Content Security Policy") || strings.HasPrefix(l, "exception") || strings.HasPrefix(l, "error") {
-				t.Errorf("%s: %s", p, l)
-			}
-		}
+		audit.page(t, p, nil)
 	}
 }

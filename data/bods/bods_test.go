@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,69 +16,12 @@ import (
 	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
-type collector struct {
-	es       []procure.Entity
-	rs       []procure.Relationship
-	problems []procure.Problem
-}
-
-func (c *collector) Entity(e procure.Entity) error             { c.es = append(c.es, e); return nil }
-func (c *collector) Relationship(r procure.Relationship) error { c.rs = append(c.rs, r); return nil }
-func (c *collector) Report(p procure.Problem)                  { c.problems = append(c.problems, p) }
-
-func (c *collector) codes() map[string]int {
-	m := map[string]int{}
-	for _, p := range c.problems {
-		m[p.Code]++
-	}
-	return m
-}
-
-func (c *collector) rel(t *testing.T, id string) procure.Relationship {
-	t.Helper()
-	for _, r := range c.rs {
-		if r.ID == id {
-			return r
-		}
-	}
-	t.Fatalf("no relationship %s", id)
-	return procure.Relationship{}
-}
-
-func (c *collector) entity(t *testing.T, id string) procure.Entity {
-	t.Helper()
-	var out procure.Entity
-	found := false
-	for _, e := range c.es {
-		if e.ID == id {
-			out, found = e, true // the last version wins, as in the store
-		}
-	}
-	if !found {
-		t.Fatalf("no entity %s", id)
-	}
-	return out
-}
-
-func parse(t testing.TB, files ...string) *collector {
+func parse(t testing.TB, files ...string) *testenv.EntitySink {
 	t.Helper()
 	p := New(Options{})
-	c := &collector{}
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = p.Document(context.Background(), fh, Doc{Source: "test", URL: f, RetrievedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, c)
-		fh.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-	}
-	if err := p.Finish(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testenv.ReadEntityFiles(t, func(ctx context.Context, r io.Reader, path string, s *testenv.EntitySink) error {
+		return p.Document(ctx, r, Doc{Source: "test", URL: path, RetrievedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, s)
+	}, func(ctx context.Context, s *testenv.EntitySink) error { return p.Finish(ctx, s) }, files...)
 }
 
 // naive counts statements by kind with a plain decode.
@@ -129,11 +73,11 @@ func TestSharedFiles(t *testing.T) {
 			c := parse(t, f)
 			// One entity per record: the 0.4 versions of a record are one
 			// entity (its latest version).
-			if len(c.es) != len(records) || len(c.rs) != wantR || statements < len(records) {
-				t.Errorf("%d entities, %d relationships; want %d, %d", len(c.es), len(c.rs), len(records), wantR)
+			if len(c.Entities) != len(records) || len(c.Relationships) != wantR || statements < len(records) {
+				t.Errorf("%d entities, %d relationships; want %d, %d", len(c.Entities), len(c.Relationships), len(records), wantR)
 			}
 			ids := map[string]bool{}
-			for _, e := range c.es {
+			for _, e := range c.Entities {
 				ids[e.ID] = true
 				if e.Provenance.SHA256 == "" || e.Provenance.RecordID == "" || e.Provenance.Location.Line == 0 {
 					t.Errorf("%s: provenance %+v", e.ID, e.Provenance)
@@ -143,7 +87,7 @@ func TestSharedFiles(t *testing.T) {
 				t.Errorf("%d distinct entity IDs; want %d records", len(ids), len(records))
 			}
 			relIDs := map[string]bool{}
-			for _, r := range c.rs {
+			for _, r := range c.Relationships {
 				if relIDs[r.ID] {
 					t.Errorf("relationship ID %s emitted twice", r.ID)
 				}
@@ -152,7 +96,7 @@ func TestSharedFiles(t *testing.T) {
 					t.Errorf("bad relationship %+v", r)
 				}
 			}
-			for _, p := range c.problems {
+			for _, p := range c.Problems {
 				if p.Severity == procure.SevError {
 					t.Errorf("error: %+v", p)
 				}
@@ -163,7 +107,7 @@ func TestSharedFiles(t *testing.T) {
 
 func TestOORegister(t *testing.T) {
 	c := parse(t, testenv.SharedData(t, "bods", "oo-register-0.2", "oo-register-uk-psc-sample.json"))
-	aimia := c.entity(t, "bods:openownership-register-6986942533025490740")
+	aimia := c.FindEntity(t, "bods:openownership-register-6986942533025490740")
 	var coh []string
 	for _, id := range aimia.Identifiers {
 		if id.Scheme == "GB-COH" {
@@ -174,7 +118,7 @@ func TestOORegister(t *testing.T) {
 	if len(coh) != 1 || coh[0] != "06436883" || aimia.Jurisdiction != "GB" || aimia.FoundingDate != "2007-11-26" {
 		t.Errorf("AIMIA HOLDINGS UK: %+v", aimia)
 	}
-	inc := c.entity(t, "bods:openownership-register-4464213138928640503")
+	inc := c.FindEntity(t, "bods:openownership-register-4464213138928640503")
 	want := map[string]bool{"GB-PSC-064368837VAYKYU9FXBBLKAUH4YVIKDAAY": true, "XI-OC-CA-9967109": true}
 	for _, id := range inc.Identifiers {
 		delete(want, id.Qualified())
@@ -182,16 +126,16 @@ func TestOORegister(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("AIMIA INC identifiers %v lack %v", inc.Identifiers, want)
 	}
-	r := c.rel(t, "bods:openownership-register-7999312513141141486")
+	r := c.FindRelationship(t, "bods:openownership-register-7999312513141141486")
 	if r.Kind != procure.RelOwnership || r.Share != (procure.Interval{Min: 75, Max: 100}) || !r.Control || r.StartDate != "2017-01-01" ||
 		r.Owner != inc.ID || r.Asset != aimia.ID {
 		t.Errorf("75-100 %% shareholding %+v", r)
 	}
-	u := c.rel(t, "bods:openownership-register-15426418147908013244")
+	u := c.FindRelationship(t, "bods:openownership-register-15426418147908013244")
 	if u.Owner != "" || u.UnspecifiedOwner != "unknown: Unknown person(s)" || u.Share != procure.Unknown {
 		t.Errorf("unspecified owner %+v", u)
 	}
-	if c.codes()["bods-identifier-without-scheme"] == 0 {
+	if c.Codes()["bods-identifier-without-scheme"] == 0 {
 		t.Error("OpenOwnership Register URLs not reported as unused")
 	}
 }
@@ -201,7 +145,7 @@ func TestGLEIF(t *testing.T) {
 	c := parse(t, filepath.Join(dir, "rr-data-out.json"))
 	// All 16 distinct entity statements rr-data-out.json points to are missing.
 	dangling := map[string]bool{}
-	for _, p := range c.problems {
+	for _, p := range c.Problems {
 		if p.Code == "bods-dangling-reference" {
 			dangling[p.Message[strings.Index(p.Message, "refers to ")+10:][:36]] = true
 		}
@@ -209,17 +153,17 @@ func TestGLEIF(t *testing.T) {
 	if len(dangling) != 16 {
 		t.Errorf("%d distinct dangling references; want 16", len(dangling))
 	}
-	if c.codes()["bods-old-code"] == 0 {
+	if c.Codes()["bods-old-code"] == 0 {
 		t.Error("kebab-case interest types not reported")
 	}
-	for _, r := range c.rs {
+	for _, r := range c.Relationships {
 		if !strings.Contains(strings.Join(r.Interests, ","), "otherInfluenceOrControl") && !strings.Contains(strings.Join(r.Interests, ","), "shareholding") {
 			t.Errorf("interests %v", r.Interests)
 		}
 	}
 	rx := parse(t, filepath.Join(dir, "repex-updates-data2-out.json"))
 	opaque := 0
-	for _, e := range rx.es {
+	for _, e := range rx.Entities {
 		if e.Opaque != "" {
 			opaque++
 		}
@@ -228,7 +172,7 @@ func TestGLEIF(t *testing.T) {
 		t.Errorf("%d opaque entities/persons from reporting exceptions; want 7", opaque)
 	}
 	lei := parse(t, filepath.Join(dir, "lei-data-out.json"))
-	if e := lei.es[0]; e.Identifiers[0].Qualified() != "XI-LEI-001GPB6A9XPE8XJICC14" || e.FoundingDate != "2012-11-29" || e.Jurisdiction != "US" {
+	if e := lei.Entities[0]; e.Identifiers[0].Qualified() != "XI-LEI-001GPB6A9XPE8XJICC14" || e.FoundingDate != "2012-11-29" || e.Jurisdiction != "US" {
 		t.Errorf("LEI entity %+v", e)
 	}
 }
@@ -236,16 +180,16 @@ func TestGLEIF(t *testing.T) {
 func TestBODS04(t *testing.T) {
 	dir := testenv.SharedData(t, "bods", "standard-examples-0.4")
 	c := parse(t, filepath.Join(dir, "indirect-ownership.json"))
-	ind := c.rel(t, "bods:d8d75ccf40e4")
+	ind := c.FindRelationship(t, "bods:d8d75ccf40e4")
 	if ind.Direct != "indirect" || ind.Share != (procure.Interval{Min: 30, Max: 30}) || !strings.Contains(ind.Role, "declared indirect") {
 		t.Errorf("declared indirect %+v", ind)
 	}
-	if d := c.rel(t, "bods:4cf2837bd01f"); d.Direct != "direct" || d.Share.Min != 60 || d.Owner != "bods:d4ab89ea169a" || d.Asset != "bods:ad3f6c2fcc9e" {
+	if d := c.FindRelationship(t, "bods:4cf2837bd01f"); d.Direct != "direct" || d.Share.Min != 60 || d.Owner != "bods:d4ab89ea169a" || d.Asset != "bods:ad3f6c2fcc9e" {
 		t.Errorf("direct hop %+v", d)
 	}
 	// Exclusive bounds: [25, 50) with 50 excluded.
 	pep := parse(t, filepath.Join(dir, "simple-pep-declaration.json"))
-	for _, r := range pep.rs {
+	for _, r := range pep.Relationships {
 		if r.Share.Min != 25 || r.Share.Max >= 50 || r.Share.Max < 49.999999 {
 			t.Errorf("exclusive maximum: %+v", r.Share)
 		}
@@ -253,7 +197,7 @@ func TestBODS04(t *testing.T) {
 	// Versions of one relationship record over time (tecido).
 	tec := parse(t, filepath.Join(dir, "tecido.json"))
 	var maria []procure.Relationship
-	for _, r := range tec.rs {
+	for _, r := range tec.Relationships {
 		if strings.HasPrefix(r.ID, "bods:022EBEB66B") {
 			maria = append(maria, r)
 		}
@@ -261,7 +205,7 @@ func TestBODS04(t *testing.T) {
 	if len(maria) != 4 {
 		t.Fatalf("%d versions of 022EBEB66B; want 4", len(maria))
 	}
-	cur := tec.rel(t, "bods:022EBEB66B")
+	cur := tec.FindRelationship(t, "bods:022EBEB66B")
 	if cur.EndDate != "2023-03-03" {
 		t.Errorf("closed record %+v", cur)
 	}
@@ -271,7 +215,7 @@ func TestBODS04(t *testing.T) {
 		}
 	}
 	ex := parse(t, filepath.Join(dir, "listed-company-exempt-from-disclosure.json"))
-	if r := ex.rs[0]; r.Owner != "" || !strings.HasPrefix(r.UnspecifiedOwner, "subjectExemptFromDisclosure") {
+	if r := ex.Relationships[0]; r.Owner != "" || !strings.HasPrefix(r.UnspecifiedOwner, "subjectExemptFromDisclosure") {
 		t.Errorf("exempt %+v", r)
 	}
 }
@@ -290,7 +234,7 @@ func TestReplacesStatements(t *testing.T) {
 {"statementID":"p2","statementType":"personStatement","personType":"knownPerson","names":[{"type":"individual","fullName":"A B"}],"replacesStatements":["p1"]}
 ]`), 0o644)
 	c := parse(t, f)
-	o1 := c.rel(t, "bods:o1")
+	o1 := c.FindRelationship(t, "bods:o1")
 	if o1.EndDate != "2021-06-01" || !strings.Contains(o1.Role, "replaced by statement o2") {
 		t.Errorf("replaced %+v", o1)
 	}
@@ -300,17 +244,17 @@ func TestReplacesStatements(t *testing.T) {
 	if math.Nextafter(50, 100) != o1.Share.Min {
 		t.Errorf("exclusive bound encoding %v", o1.Share.Min)
 	}
-	o2 := c.rel(t, "bods:o2")
+	o2 := c.FindRelationship(t, "bods:o2")
 	if o2.Kind != procure.RelControl || o2.Share.Min != 100 || !o2.Control || o2.EndDate != "" {
 		t.Errorf("control %+v", o2)
 	}
-	codes := c.codes()
+	codes := c.Codes()
 	for _, code := range []string{"bods-replaces-missing", "bods-dangling-reference", "bods-bad-share", "bods-unknown-statement-type", "bods-no-statement-id", "bods-old-code"} {
 		if codes[code] == 0 {
-			t.Errorf("no %s: %v", code, c.problems)
+			t.Errorf("no %s: %v", code, c.Problems)
 		}
 	}
-	p2 := c.entity(t, "bods:p2")
+	p2 := c.FindEntity(t, "bods:p2")
 	found := false
 	for _, id := range p2.Identifiers {
 		if id.Qualified() == "XI-BODS-P1" {
@@ -345,13 +289,13 @@ func FuzzBODSStatement(f *testing.F) {
 	f.Add([]byte(`{"statementId":"s","recordId":"r","recordType":"relationship","recordDetails":{"subject":"a","interestedParty":{"reason":"no-beneficial-owners"},"interests":[{"share":{"exclusiveMaximum":0}}]}}`))
 	f.Fuzz(func(t *testing.T, stmt []byte) {
 		p := New(Options{})
-		c := &collector{}
+		c := &testenv.EntitySink{}
 		doc := append(append([]byte("["), stmt...), ']')
 		_ = p.Document(context.Background(), bytes.NewReader(doc), Doc{URL: "fuzz.json"}, c)
 		if err := p.Finish(context.Background(), c); err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range c.rs {
+		for _, r := range c.Relationships {
 			if r.ID == "" || r.Asset == "" || (r.Owner == "" && r.UnspecifiedOwner == "") {
 				t.Fatalf("incomplete relationship %+v", r)
 			}
@@ -359,7 +303,7 @@ func FuzzBODSStatement(f *testing.F) {
 				t.Fatalf("bad share %+v", r.Share)
 			}
 		}
-		for _, e := range c.es {
+		for _, e := range c.Entities {
 			if e.ID == "" || e.Kind == "" || e.Name == "" {
 				t.Fatalf("incomplete entity %+v", e)
 			}

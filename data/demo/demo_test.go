@@ -106,8 +106,7 @@ func TestIsDemoOCID(t *testing.T) {
 // 1.1 release package schema (and, through it, the release schema), with
 // format assertions on.
 func TestGenerateValidReleasePackages(t *testing.T) {
-	dir := testenv.SharedData(t, "schema", "ocds-1.1")
-	sch := compileReleasePackageSchema(t, dir)
+	sch := testenv.OCDSReleasePackageSchema(t)
 	for _, f := range generated(t) {
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(f.Data))
 		if err != nil {
@@ -119,41 +118,9 @@ func TestGenerateValidReleasePackages(t *testing.T) {
 	}
 }
 
-// schemaLoader serves the OCDS schemas from the shared copy: the package
-// schema refers to the release schema by its canonical URL.
-type schemaLoader struct{ dir string }
-
-const schemaBase = "https://standard.open-contracting.org/schema/1__1__5/"
-
-func (l schemaLoader) Load(url string) (any, error) {
-	name, ok := strings.CutPrefix(url, schemaBase)
-	if !ok || strings.Contains(name, "/") {
-		return nil, fmt.Errorf("schema %s is not in the local OCDS 1.1 copy", url)
-	}
-	f, err := os.Open(filepath.Join(l.dir, name))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return jsonschema.UnmarshalJSON(f)
-}
-
-func compileReleasePackageSchema(t *testing.T, dir string) *jsonschema.Schema {
-	t.Helper()
-	c := jsonschema.NewCompiler()
-	c.UseLoader(schemaLoader{dir})
-	c.AssertFormat()
-	sch, err := c.Compile(schemaBase + "release-package-schema.json")
-	if err != nil {
-		t.Fatalf("compile OCDS release package schema: %v", err)
-	}
-	return sch
-}
-
 // The schema must catch a broken package, or the test above proves nothing.
 func TestReleasePackageSchemaRejects(t *testing.T) {
-	dir := testenv.SharedData(t, "schema", "ocds-1.1")
-	sch := compileReleasePackageSchema(t, dir)
+	sch := testenv.OCDSReleasePackageSchema(t)
 	good := generated(t)[0].Data
 	for name, mutate := range map[string]func(string) string{
 		"bad version":   func(s string) string { return strings.Replace(s, `"version":"1.1"`, `"version":"1.1.5"`, 1) },

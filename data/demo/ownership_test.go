@@ -117,22 +117,11 @@ func TestOwnershipBODSContent(t *testing.T) {
 	}
 }
 
-// sink collects what the real FtM parser reads.
-type sink struct {
-	es       []procure.Entity
-	rs       []procure.Relationship
-	problems []procure.Problem
-}
-
-func (s *sink) Entity(e procure.Entity) error             { s.es = append(s.es, e); return nil }
-func (s *sink) Relationship(r procure.Relationship) error { s.rs = append(s.rs, r); return nil }
-func (s *sink) Report(p procure.Problem)                  { s.problems = append(s.problems, p) }
-
 // TestOwnershipFtMParses reads the demo list with the real FtM parser.
 func TestOwnershipFtMParses(t *testing.T) {
 	f := ownershipFiles(t)[FormatFtM]
 	p := sanctions.NewFtM(sanctions.FtMOptions{Namespace: "demo", License: License})
-	var s sink
+	var s testenv.EntitySink
 	ctx := context.Background()
 	if err := p.Document(ctx, bytes.NewReader(f.Data), sanctions.Doc{Source: SourceName, URL: f.Name, RetrievedAt: testNow}, &s); err != nil {
 		t.Fatal(err)
@@ -140,16 +129,16 @@ func TestOwnershipFtMParses(t *testing.T) {
 	if err := p.Finish(ctx, &s); err != nil {
 		t.Fatal(err)
 	}
-	for _, pr := range s.problems {
+	for _, pr := range s.Problems {
 		if pr.Severity == procure.SevError {
 			t.Errorf("problem %+v", pr)
 		}
 	}
-	if len(s.es) != 3 || len(s.rs) != 2 {
-		t.Fatalf("%d entities, %d relationships", len(s.es), len(s.rs))
+	if len(s.Entities) != 3 || len(s.Relationships) != 2 {
+		t.Fatalf("%d entities, %d relationships", len(s.Entities), len(s.Relationships))
 	}
 	var listed, inn bool
-	for _, e := range s.es {
+	for _, e := range s.Entities {
 		if e.Name == CaseListedName && len(e.Listings) == 1 {
 			l := e.Listings[0]
 			listed = l.Reference == CaseListedReference && strings.Contains(l.List+l.Authority, "Tenderlens demo") &&
@@ -162,9 +151,9 @@ func TestOwnershipFtMParses(t *testing.T) {
 		}
 	}
 	if !listed || !inn {
-		t.Errorf("listed %v, INN %v: %+v", listed, inn, s.es)
+		t.Errorf("listed %v, INN %v: %+v", listed, inn, s.Entities)
 	}
-	for _, r := range s.rs {
+	for _, r := range s.Relationships {
 		if r.Kind == procure.RelOwnership && (r.Share != procure.Interval{Min: 51, Max: 51}) {
 			t.Errorf("ownership %+v", r)
 		}

@@ -77,6 +77,35 @@ func (p *jparser) errf(format string, args ...any) error {
 	return fmt.Errorf("json: offset %d: %s", p.i, fmt.Sprintf(format, args...))
 }
 
+// closes skips white space and, when the next byte is end (an empty object
+// or array), consumes it.
+func (p *jparser) closes(end byte) bool {
+	p.ws()
+	if p.i < len(p.b) && p.b[p.i] == end {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// more reads what follows a member or element: a comma (more follow) or
+// end (consumed; none follow).
+func (p *jparser) more(end byte) (bool, error) {
+	p.ws()
+	if p.i >= len(p.b) {
+		return false, p.errf("unexpected end")
+	}
+	switch p.b[p.i] {
+	case ',':
+		p.i++
+		return true, nil
+	case end:
+		p.i++
+		return false, nil
+	}
+	return false, p.errf("expected ',' or '%c'", end)
+}
+
 func (p *jparser) value(depth int) (*jnode, error) {
 	if depth > maxDepth {
 		return nil, p.errf("nested too deeply")
@@ -88,9 +117,7 @@ func (p *jparser) value(depth int) (*jnode, error) {
 	case c == '{':
 		p.i++
 		n := &jnode{kind: 'o'}
-		p.ws()
-		if p.i < len(p.b) && p.b[p.i] == '}' {
-			p.i++
+		if p.closes('}') {
 			return n, nil
 		}
 		for {
@@ -114,26 +141,18 @@ func (p *jparser) value(depth int) (*jnode, error) {
 			}
 			n.keys = append(n.keys, k)
 			n.vals = append(n.vals, v)
-			p.ws()
-			if p.i >= len(p.b) {
-				return nil, p.errf("unexpected end")
+			more, err := p.more('}')
+			if err != nil {
+				return nil, err
 			}
-			if p.b[p.i] == ',' {
-				p.i++
-				continue
-			}
-			if p.b[p.i] == '}' {
-				p.i++
+			if !more {
 				return n, nil
 			}
-			return nil, p.errf("expected ',' or '}'")
 		}
 	case c == '[':
 		p.i++
 		n := &jnode{kind: 'a'}
-		p.ws()
-		if p.i < len(p.b) && p.b[p.i] == ']' {
-			p.i++
+		if p.closes(']') {
 			return n, nil
 		}
 		for {
@@ -143,19 +162,13 @@ func (p *jparser) value(depth int) (*jnode, error) {
 				return nil, err
 			}
 			n.vals = append(n.vals, v)
-			p.ws()
-			if p.i >= len(p.b) {
-				return nil, p.errf("unexpected end")
+			more, err := p.more(']')
+			if err != nil {
+				return nil, err
 			}
-			if p.b[p.i] == ',' {
-				p.i++
-				continue
-			}
-			if p.b[p.i] == ']' {
-				p.i++
+			if !more {
 				return n, nil
 			}
-			return nil, p.errf("expected ',' or ']'")
 		}
 	case c == '"':
 		s, err := p.str()

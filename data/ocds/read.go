@@ -360,40 +360,67 @@ func (rd *reader) loc(line, index int) procure.Location {
 }
 
 func (rd *reader) topArray(line, index int) error {
+	empty, err := rd.eachElement(func(i int) error {
+		obj, err := rd.objectElement(nil, false, i, "array element is not a JSON object, so it is neither a release, a record nor a package")
+		if obj && err == nil {
+			rd.flush(true)
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case empty:
+		rd.addShape("empty-array")
+	default:
+		rd.arrayValues = true
+	}
+	return nil
+}
+
+// eachElement reads the array starting at '[' and calls elem with the
+// index of each element, which elem reads. It stops at the first error
+// and after a fatal problem; empty reports an empty array.
+func (rd *reader) eachElement(elem func(i int) error) (empty bool, err error) {
 	s := rd.sc
 	s.pos++ // [
 	s.depth++
 	defer func() { s.depth-- }()
 	if s.emptyAfterOpen(']') {
-		rd.addShape("empty-array")
-		return nil
+		return true, nil
 	}
 	for i := 0; ; i++ {
-		c, _ := s.skipWS()
-		elLine := s.line
-		if c == '{' {
-			if err := rd.container(nil, false, elLine, i); err != nil {
-				return err
-			}
-			rd.flush(true)
-		} else {
-			if _, _, _, err := s.capture(-1); err != nil {
-				return err
-			}
-			rd.problem(procure.SevError, CodeNotObject, "array element is not a JSON object, so it is neither a release, a record nor a package", rd.loc(elLine, i), "")
+		if err := elem(i); err != nil {
+			return false, err
 		}
 		if rd.fatal != nil {
-			return rd.fatal
+			return false, rd.fatal
 		}
 		done, err := s.next(']')
 		if err != nil {
-			return err
+			return false, err
 		}
 		if done {
-			rd.arrayValues = true
-			return nil
+			return false, nil
 		}
 	}
+}
+
+// objectElement reads array element i, an object read as a container of
+// parent; any other value is skipped and reported as CodeNotObject with
+// the message notObject. obj reports an object.
+func (rd *reader) objectElement(parent *container, recordElem bool, i int, notObject string) (obj bool, err error) {
+	s := rd.sc
+	c, _ := s.skipWS()
+	line := s.line
+	if c == '{' {
+		return true, rd.container(parent, recordElem, line, i)
+	}
+	if _, _, _, err := s.capture(-1); err != nil {
+		return false, err
+	}
+	rd.problem(procure.SevError, CodeNotObject, notObject, rd.loc(line, i), "")
+	return false, nil
 }
 
 // container reads one object starting at '{'.
@@ -513,13 +540,7 @@ func (rd *reader) member(c *container, key string) error {
 
 func (rd *reader) releasesArray(c *container) error {
 	s := rd.sc
-	s.pos++ // [
-	s.depth++
-	defer func() { s.depth-- }()
-	if s.emptyAfterOpen(']') {
-		return nil
-	}
-	for i := 0; ; i++ {
+	_, err := rd.eachElement(func(i int) error {
 		if i&63 == 63 {
 			if err := rd.ctx.Err(); err != nil {
 				return &fatalErr{fmt.Errorf("read %s: %w", rd.name(), err)}
@@ -536,51 +557,17 @@ func (rd *reader) releasesArray(c *container) error {
 		} else {
 			rd.releaseElement(c, raw, line, i)
 		}
-		if rd.fatal != nil {
-			return rd.fatal
-		}
-		done, err := s.next(']')
-		if err != nil {
-			return err
-		}
-		if done {
-			return nil
-		}
-	}
+		return nil
+	})
+	return err
 }
 
 func (rd *reader) recordsArray(c *container) error {
-	s := rd.sc
-	s.pos++ // [
-	s.depth++
-	defer func() { s.depth-- }()
-	if s.emptyAfterOpen(']') {
-		return nil
-	}
-	for i := 0; ; i++ {
-		ch, _ := s.skipWS()
-		line := s.line
-		if ch == '{' {
-			if err := rd.container(c, true, line, i); err != nil {
-				return err
-			}
-		} else {
-			if _, _, _, err := s.capture(-1); err != nil {
-				return err
-			}
-			rd.problem(procure.SevError, CodeNotObject, "record is not a JSON object", rd.loc(line, i), "")
-		}
-		if rd.fatal != nil {
-			return rd.fatal
-		}
-		done, err := s.next(']')
-		if err != nil {
-			return err
-		}
-		if done {
-			return nil
-		}
-	}
+	_, err := rd.eachElement(func(i int) error {
+		_, err := rd.objectElement(c, true, i, "record is not a JSON object")
+		return err
+	})
+	return err
 }
 
 // isLinkedRelease reports a record's linked release ({url, date, tag}).

@@ -3,6 +3,7 @@ package psc
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,54 +15,12 @@ import (
 	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
-type collector struct {
-	es       []procure.Entity
-	rs       []procure.Relationship
-	problems []procure.Problem
-}
-
-func (c *collector) Entity(e procure.Entity) error             { c.es = append(c.es, e); return nil }
-func (c *collector) Relationship(r procure.Relationship) error { c.rs = append(c.rs, r); return nil }
-func (c *collector) Report(p procure.Problem)                  { c.problems = append(c.problems, p) }
-
-func (c *collector) codes() map[string]int {
-	m := map[string]int{}
-	for _, p := range c.problems {
-		m[p.Code]++
-	}
-	return m
-}
-
-func (c *collector) entity(t *testing.T, id string) procure.Entity {
-	t.Helper()
-	for _, e := range c.es {
-		if e.ID == id {
-			return e
-		}
-	}
-	t.Fatalf("no entity %s", id)
-	return procure.Entity{}
-}
-
-func parse(t testing.TB, files ...string) *collector {
+func parse(t testing.TB, files ...string) *testenv.EntitySink {
 	t.Helper()
 	p := New()
-	c := &collector{}
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = p.Document(context.Background(), fh, Doc{Source: "test", URL: f, RetrievedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, c)
-		fh.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-	}
-	if err := p.Finish(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testenv.ReadEntityFiles(t, func(ctx context.Context, r io.Reader, path string, s *testenv.EntitySink) error {
+		return p.Document(ctx, r, Doc{Source: "test", URL: path, RetrievedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, s)
+	}, func(ctx context.Context, s *testenv.EntitySink) error { return p.Finish(ctx, s) }, files...)
 }
 
 // naive counts the records of a shared file with a plain decode.
@@ -105,15 +64,15 @@ func TestSharedFiles(t *testing.T) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			wantE, wantR := naive(t, f)
 			c := parse(t, f)
-			if len(c.es) != wantE || len(c.rs) != wantR {
-				t.Errorf("%d entities, %d relationships; want %d, %d", len(c.es), len(c.rs), wantE, wantR)
+			if len(c.Entities) != wantE || len(c.Relationships) != wantR {
+				t.Errorf("%d entities, %d relationships; want %d, %d", len(c.Entities), len(c.Relationships), wantE, wantR)
 			}
-			for _, p := range c.problems {
+			for _, p := range c.Problems {
 				if p.Severity == procure.SevError {
 					t.Errorf("error %+v", p)
 				}
 			}
-			codes := c.codes()
+			codes := c.Codes()
 			if codes["psc-array"] != 1 {
 				t.Errorf("array wrapping not reported: %v", codes)
 			}
@@ -126,7 +85,7 @@ func TestPSCMapping(t *testing.T) {
 	c := parse(t, filepath.Join(dir, "psc-data-1.json"), filepath.Join(dir, "company-data-1.json"), filepath.Join(dir, "psc-data-8.json"),
 		filepath.Join(dir, "psc-data-7.json"), filepath.Join(dir, "psc-data-6.json"), filepath.Join(dir, "psc-data-5.json"), filepath.Join(dir, "psc-data-10.json"))
 	rels := map[string]procure.Relationship{}
-	for _, r := range c.rs {
+	for _, r := range c.Relationships {
 		rels[r.ID] = r
 	}
 	// Individual, 75-100 % of shares: (75, 100].
@@ -135,7 +94,7 @@ func TestPSCMapping(t *testing.T) {
 		r.StartDate != "2021-12-13" || r.Asset != "gb-psc:company/08209948" || r.Owner != "gb-psc:08209948/FReSTxwXcJbAHBrerDpmTylkW48" {
 		t.Errorf("Feldman %+v", r)
 	}
-	p := c.entity(t, "gb-psc:08209948/FReSTxwXcJbAHBrerDpmTylkW48")
+	p := c.FindEntity(t, "gb-psc:08209948/FReSTxwXcJbAHBrerDpmTylkW48")
 	if p.Name != "Marc Anthony Feldman" || p.BirthDate != "1961-12" || p.Kind != procure.EntityPerson || p.Countries[0] != "GB" {
 		t.Errorf("Feldman entity %+v", p)
 	}
@@ -144,16 +103,16 @@ func TestPSCMapping(t *testing.T) {
 	if st.Owner != "" || st.EndDate != "2021-12-13" || !strings.Contains(st.UnspecifiedOwner, "no individual or entity") {
 		t.Errorf("statement %+v", st)
 	}
-	if co := c.entity(t, "gb-psc:company/08209948"); co.Opaque != "" || co.Identifiers[0].Qualified() != "GB-COH-08209948" {
+	if co := c.FindEntity(t, "gb-psc:company/08209948"); co.Opaque != "" || co.Identifiers[0].Qualified() != "GB-COH-08209948" {
 		t.Errorf("company stub %+v", co)
 	}
 	// Basic company data.
-	bang := c.entity(t, "gb-coh:08209948")
+	bang := c.FindEntity(t, "gb-coh:08209948")
 	if bang.Name != "! LTD" || bang.FoundingDate != "2012-09-11" || bang.Identifiers[0].Qualified() != "GB-COH-08209948" {
 		t.Errorf("! LTD %+v", bang)
 	}
 	// Corporate PSC with a UK registration number → GB-COH; 25-50 % band.
-	cl := c.entity(t, "gb-psc:04120481/m5XNR_-nKtmMDh9BkcfpD7Pzkic")
+	cl := c.FindEntity(t, "gb-psc:04120481/m5XNR_-nKtmMDh9BkcfpD7Pzkic")
 	found := false
 	for _, id := range cl.Identifiers {
 		found = found || id.Qualified() == "GB-COH-03530981"
@@ -169,18 +128,18 @@ func TestPSCMapping(t *testing.T) {
 	if ss.Owner != "" || !strings.Contains(ss.UnspecifiedOwner, "super-secure") {
 		t.Errorf("super-secure %+v", ss)
 	}
-	if co := c.entity(t, "gb-psc:company/02443921"); co.Opaque == "" {
+	if co := c.FindEntity(t, "gb-psc:company/02443921"); co.Opaque == "" {
 		t.Error("company with a super-secure PSC is not opaque")
 	}
 	// Overseas entity owned by a government: a state body, more than 25 %.
-	gov := c.entity(t, "gb-psc:OE031044/28NaTOioatSpvI7hNY3qz_fKYoI")
+	gov := c.FindEntity(t, "gb-psc:OE031044/28NaTOioatSpvI7hNY3qz_fKYoI")
 	if gov.Kind != procure.EntityState || gov.Countries[0] != "CZ" {
 		t.Errorf("Government of Czech Republic %+v", gov)
 	}
 	if r := rels["gb-psc:OE031044/28NaTOioatSpvI7hNY3qz_fKYoI/control"]; r.Share.Min <= 25 || r.Share.Max != 100 {
 		t.Errorf("more than 25 %% %+v", r)
 	}
-	if safe := c.entity(t, "gb-psc:07102351/I9Y9flc5ndlcZRtXPL03fjn2hDo"); safe.Kind != procure.EntityState {
+	if safe := c.FindEntity(t, "gb-psc:07102351/I9Y9flc5ndlcZRtXPL03fjn2hDo"); safe.Kind != procure.EntityState {
 		t.Errorf("SAFE %+v", safe)
 	}
 	// 75-100 % shares but only 25-50 % of the votes: ownership with control
@@ -201,7 +160,7 @@ func TestQuirks(t *testing.T) {
 not json
 `), 0o644)
 	p := New()
-	c := &collector{}
+	c := &testenv.EntitySink{}
 	fh, _ := os.Open(f)
 	defer fh.Close()
 	err := p.Document(context.Background(), fh, Doc{URL: f}, c)
@@ -209,17 +168,17 @@ not json
 		t.Error("a syntax error did not end the document")
 	}
 	p.Finish(context.Background(), c)
-	codes := c.codes()
+	codes := c.Codes()
 	for _, code := range []string{"psc-unknown-kind", "psc-no-company", "psc-unknown-nature"} {
 		if codes[code] == 0 {
-			t.Errorf("no %s: %v", code, c.problems)
+			t.Errorf("no %s: %v", code, c.Problems)
 		}
 	}
-	co := c.entity(t, "gb-psc:company/00000123")
+	co := c.FindEntity(t, "gb-psc:company/00000123")
 	if !strings.Contains(co.Opaque, "has not identified") || !strings.Contains(co.Opaque, "exempt") {
 		t.Errorf("opaque %q", co.Opaque)
 	}
-	for _, r := range c.rs {
+	for _, r := range c.Relationships {
 		if r.Owner == "gb-psc:00000123/def" && (r.Kind != procure.RelControl || !r.Control || r.Share.Min <= 50) {
 			t.Errorf("voting 50-75 %+v", r)
 		}

@@ -2,7 +2,6 @@ package sanctions
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strings"
 
@@ -104,35 +103,16 @@ var euIDKinds = map[string]string{
 
 // Document reads one EU list.
 func (p *EU) Document(ctx context.Context, r io.Reader, doc Doc, sink Sink) error {
-	s := newXMLScanner(r)
 	depth := 0
-	want := names("sanctionEntity")
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		el, err := s.next(want, &depth)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		var v euEntity
-		raw, err := s.decode(el, &v, &depth)
-		if err != nil {
-			return err
-		}
+	return eachElement(ctx, newXMLScanner(r), &depth, names("sanctionEntity"), func(el xmlElement, v euEntity, raw []byte) error {
 		loc := procure.Location{File: doc.URL, Line: el.line, Index: p.index}
 		p.index++
 		e, ok := p.entity(v, raw, doc, loc, sink)
 		if !ok {
-			continue
+			return nil
 		}
-		if err := sink.Entity(e); err != nil {
-			return err
-		}
-	}
+		return sink.Entity(e)
+	})
 }
 
 // Finish does nothing: every record is emitted as it is read.

@@ -2,7 +2,6 @@ package sanctions
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"os"
 	"strings"
@@ -12,9 +11,9 @@ import (
 	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
-func runFtM(t testing.TB, files ...string) *collector {
+func runFtM(t testing.TB, files ...string) *testenv.EntitySink {
 	p := NewFtM(FtMOptions{})
-	return run(t, func(ctx context.Context, f *os.File, d Doc, s Sink) error { return p.Document(ctx, f, d, s) }, p.Finish, files...)
+	return run(t, p.Document, p.Finish, files...)
 }
 
 // naiveFtM counts the records of an FtM file by schema with a plain decode.
@@ -64,14 +63,14 @@ func TestFtMSharedFiles(t *testing.T) {
 			wantE := n["Company"] + n["Organization"] + n["LegalEntity"] + n["PublicBody"] + n["Person"] + n["Vessel"]
 			wantR := n["Ownership"] + n["Directorship"] + n["Family"] + n["Associate"] + n["UnknownLink"] + n["Representation"] + n["Membership"]
 			c := runFtM(t, path)
-			if len(c.es) != wantE || len(c.rs) != wantR {
-				t.Errorf("%d entities, %d relationships; want %d, %d (counts %v)", len(c.es), len(c.rs), wantE, wantR, n)
+			if len(c.Entities) != wantE || len(c.Relationships) != wantR {
+				t.Errorf("%d entities, %d relationships; want %d, %d (counts %v)", len(c.Entities), len(c.Relationships), wantE, wantR, n)
 			}
-			if errs := c.errors(); len(errs) > 0 {
+			if errs := c.Errors(); len(errs) > 0 {
 				t.Errorf("errors: %v", errs)
 			}
 			listings := 0
-			for _, e := range c.es {
+			for _, e := range c.Entities {
 				listings += len(e.Listings)
 				if e.Provenance.License != LicenseOpenSanctions || e.Provenance.SHA256 == "" || e.Provenance.Location.Line == 0 {
 					t.Errorf("%s: provenance %+v", e.ID, e.Provenance)
@@ -86,21 +85,21 @@ func TestFtMSharedFiles(t *testing.T) {
 
 func TestFtMZala(t *testing.T) {
 	c := runFtM(t, testenv.SharedData(t, "sanctions", "opensanctions-ftm", "zala_aero_cluster.ftm.jsonl"))
-	codes := c.codes()
+	codes := c.Codes()
 	if codes["ftm-dangling-address"] != 16 {
 		t.Errorf("%d dangling address warnings; want 16 (SOURCES.md)", codes["ftm-dangling-address"])
 	}
 	if codes["ftm-dangling-reference"] != 0 {
 		t.Errorf("%d dangling edge references; want 0", codes["ftm-dangling-reference"])
 	}
-	cst := c.entity(t, "opensanctions:ru-inn-5920040846")
+	cst := c.FindEntity(t, "opensanctions:ru-inn-5920040846")
 	if !hasIdentifier(cst, "RU-INN-5920040846") || !hasIdentifier(cst, "RU-OGRN-1135920001260") || cst.Jurisdiction != "RU" {
 		t.Errorf("ООО ЦСТ: %+v", cst)
 	}
 	if cst.Sanctioned() {
 		t.Error("ООО ЦСТ is not itself sanctioned")
 	}
-	kal := c.entity(t, "opensanctions:NK-nR5AXM9AVPq4pQaSPSaVam")
+	kal := c.FindEntity(t, "opensanctions:NK-nR5AXM9AVPq4pQaSPSaVam")
 	for _, q := range []string{"RU-OGRN-1111832003018", "RU-INN-1832090230", "US-OFAC-16911"} {
 		if !hasIdentifier(kal, q) {
 			t.Errorf("Kalashnikov lacks %s: %v", q, kal.Identifiers)
@@ -109,7 +108,7 @@ func TestFtMZala(t *testing.T) {
 	if !kal.Sanctioned() {
 		t.Errorf("Kalashnikov is not sanctioned: topics %v", kal.Topics)
 	}
-	if z := c.entity(t, "opensanctions:NK-aU5ybkbRFJucf8YMwsJvDw"); len(z.Listings) != 13 {
+	if z := c.FindEntity(t, "opensanctions:NK-aU5ybkbRFJucf8YMwsJvDw"); len(z.Listings) != 13 {
 		t.Errorf("Zakharov has %d listings; want 13", len(z.Listings))
 	}
 	zakharov := "opensanctions:NK-aU5ybkbRFJucf8YMwsJvDw"
@@ -118,7 +117,7 @@ func TestFtMZala(t *testing.T) {
 		"opensanctions:NK-9Xa4Kg7Y7nfccE7VcZt6Q6": {Min: 75, Max: 75},
 	}
 	found := 0
-	for _, r := range c.rs {
+	for _, r := range c.Relationships {
 		if r.Kind != procure.RelOwnership {
 			continue
 		}
@@ -166,13 +165,13 @@ not json
 {"id":"n","schema":"Note","properties":{}}
 `), 0o644)
 	c := runFtM(t, path)
-	codes := c.codes()
+	codes := c.Codes()
 	for _, code := range []string{"ftm-bad-json", "ftm-no-id", "ftm-bad-percentage", "ftm-dangling-reference", "ftm-sanction-dangling", "ftm-schema-not-imported", "ftm-bad-identifier", "ftm-identifier-check"} {
 		if codes[code] == 0 {
-			t.Errorf("no %s problem: %v", code, c.problems)
+			t.Errorf("no %s problem: %v", code, c.Problems)
 		}
 	}
-	if len(c.es) != 1 || len(c.rs) != 1 || c.rs[0].Share != procure.Unknown {
-		t.Errorf("entities %v, relationships %v", c.es, c.rs)
+	if len(c.Entities) != 1 || len(c.Relationships) != 1 || c.Relationships[0].Share != procure.Unknown {
+		t.Errorf("entities %v, relationships %v", c.Entities, c.Relationships)
 	}
 }

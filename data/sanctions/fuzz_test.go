@@ -35,7 +35,7 @@ func FuzzFtMEntity(f *testing.F) {
 	f.Add([]byte(`{"id":"a","schema":"Company","properties":{"name":["A"],"innCode":["5920040846"],"registrationNumber":["x"],"jurisdiction":["ru"]},"referents":["ofac-1"]}`))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		p := NewFtM(FtMOptions{})
-		c := &collector{}
+		c := &testenv.EntitySink{}
 		doc := bytes.Join([][]byte{
 			[]byte(`{"id":"s1","schema":"Sanction","properties":{"entity":["a"],"program":["P"]}}`), line,
 			[]byte(`{"id":"a","schema":"Company","properties":{"name":["A"]}}`),
@@ -46,7 +46,7 @@ func FuzzFtMEntity(f *testing.F) {
 		if err := p.Finish(context.Background(), c); err != nil {
 			t.Fatal(err)
 		}
-		for _, e := range c.es {
+		for _, e := range c.Entities {
 			if e.ID == "" || e.Kind == "" || e.Name == "" {
 				t.Fatalf("incomplete entity %+v", e)
 			}
@@ -56,7 +56,7 @@ func FuzzFtMEntity(f *testing.F) {
 				}
 			}
 		}
-		for _, r := range c.rs {
+		for _, r := range c.Relationships {
 			if r.ID == "" || r.Asset == "" || r.Owner == "" || !knownKind(string(r.Kind)) {
 				t.Fatalf("incomplete relationship %+v", r)
 			}

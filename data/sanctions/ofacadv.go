@@ -526,21 +526,7 @@ func (p *OFACXML) advEntity(d *advDoc, h advHeld, pr advProfile, doc Doc, sink S
 	rm := parseRemarks(clean(h.party.Comment))
 	b.Listing(procure.Listing{List: list, Authority: "US Treasury OFAC", Programs: programs, Reference: uid, ListedOn: listed,
 		Reason: strings.Join(reasons, "; "), Remarks: clean(h.party.Comment), URL: "https://sanctionssearch.ofac.treas.gov/Details.aspx?id=" + uid})
-	qc := ""
-	if len(addrCountries) == 1 {
-		for c := range addrCountries {
-			qc = c
-		}
-	}
-	for _, id := range rm.ids {
-		country := id.country
-		if country == "" {
-			country = qc
-		}
-		if res, ok := regid.Qualify(id.kind, id.number, country); ok {
-			b.Identifier(res.Identifier)
-		}
-	}
+	rm.addIdentifiers(b, soleCountry(addrCountries), nil)
 	prov := procure.Provenance{Source: doc.Source, Dataset: dataset, RecordID: uid, URL: doc.URL, RetrievedAt: doc.RetrievedAt,
 		SHA256: sha(h.raw), License: LicenseOFAC, Location: h.loc}
 	b.Set(func(e *procure.Entity) {

@@ -273,26 +273,14 @@ func (p *OFACCSV) Finish(ctx context.Context, sink Sink) error {
 		}
 	}
 	// Names for resolving "Linked To:" remarks.
-	primary := map[string][]string{}
-	alias := map[string][]string{}
+	names := newOFACNames()
 	for _, r := range sdn.rows {
-		primary[normName(field(r, 1))] = appendUnique(primary[normName(field(r, 1))], r.f[0])
+		names.add(field(r, 1), r.f[0], true)
 	}
 	for ent, rows := range by["alt"] {
 		for _, a := range rows {
-			n := normName(field(a, 3))
-			alias[n] = appendUnique(alias[n], ent)
+			names.add(field(a, 3), ent, false)
 		}
-	}
-	resolve := func(name string) string {
-		n := normName(name)
-		if ids := primary[n]; len(ids) == 1 {
-			return ids[0]
-		}
-		if ids := alias[n]; len(ids) == 1 && len(primary[n]) == 0 {
-			return ids[0]
-		}
-		return ""
 	}
 	for i, r := range sdn.rows {
 		if err := ctx.Err(); err != nil {
@@ -302,7 +290,7 @@ func (p *OFACCSV) Finish(ctx context.Context, sink Sink) error {
 		if last[ent] != i {
 			continue // a duplicate: the later row wins
 		}
-		e, rels := p.entry(r, by, list, dataset, resolve, sink)
+		e, rels := p.entry(r, by, list, dataset, names, sink)
 		if err := sink.Entity(e); err != nil {
 			return err
 		}
@@ -333,19 +321,91 @@ func appendUnique(s []string, v string) []string {
 	return append(s, v)
 }
 
-// entry builds one entity and its relationships.
-func (p *OFACCSV) entry(r ofacRow, by map[string]map[string][]ofacRow, list, dataset string, resolve func(string) string, sink Sink) (procure.Entity, []procure.Relationship) {
-	ent := r.f[0]
-	kind := procure.EntityOrganization
-	switch strings.ToLower(field(r, 2)) {
+// ofacKind maps the type of an OFAC SDN entry (individual, vessel,
+// aircraft, entity or none, in any case) to an entity kind; ok is false for
+// another type, which is imported as an organisation.
+func ofacKind(sdnType string) (kind procure.EntityKind, ok bool) {
+	switch strings.ToLower(sdnType) {
 	case "individual":
-		kind = procure.EntityPerson
+		return procure.EntityPerson, true
 	case "vessel":
-		kind = procure.EntityVessel
+		return procure.EntityVessel, true
 	case "aircraft":
-		kind = procure.EntityUnknown
+		return procure.EntityUnknown, true
 	case "", "entity":
-	default:
+		return procure.EntityOrganization, true
+	}
+	return procure.EntityOrganization, false
+}
+
+// soleCountry returns the only country of a set of address countries (the
+// country that qualifies register numbers), "" when it holds none or
+// several.
+func soleCountry(cs map[string]bool) string {
+	if len(cs) != 1 {
+		return ""
+	}
+	for c := range cs {
+		return c
+	}
+	return ""
+}
+
+// ofacNames resolves the names of "Linked To:" remarks and vessel owners to
+// the entries of a run (CSV or XML): the entry whose primary name equals
+// the name after normalisation (normName), else, failing that, the only
+// entry with such an alias.
+type ofacNames struct{ primary, alias map[string][]string }
+
+func newOFACNames() ofacNames {
+	return ofacNames{primary: map[string][]string{}, alias: map[string][]string{}}
+}
+
+// add records a primary name or an alias of entry uid.
+func (n ofacNames) add(name, uid string, primary bool) {
+	k := normName(name)
+	if primary {
+		n.primary[k] = appendUnique(n.primary[k], uid)
+	} else {
+		n.alias[k] = appendUnique(n.alias[k], uid)
+	}
+}
+
+// resolve returns the entry name stands for ("" when none or several).
+func (n ofacNames) resolve(name string) string {
+	k := normName(name)
+	if ids := n.primary[k]; len(ids) == 1 {
+		return ids[0]
+	}
+	if ids := n.alias[k]; len(ids) == 1 && len(n.primary[k]) == 0 {
+		return ids[0]
+	}
+	return ""
+}
+
+// link is relationship number i of entry uid: a RelLinkedTo from the entry
+// named target to uid, with the entry's provenance. An unresolved name
+// becomes the Owner procure.SlugID("ofac", target). ok is false when the
+// name resolves to the entry itself.
+func (n ofacNames) link(uid string, i int, target, role string, prov procure.Provenance) (rel procure.Relationship, ok bool) {
+	owner := n.resolve(target)
+	if owner == uid {
+		return procure.Relationship{}, false // a remark pointing at the entry itself
+	}
+	o := "ofac:" + owner
+	if owner == "" {
+		o = procure.SlugID("ofac", target)
+	}
+	prov.RecordID = fmt.Sprintf("%s:linked:%d", uid, i)
+	return procure.Relationship{ID: "ofac:" + prov.RecordID, Kind: procure.RelLinkedTo, Owner: o,
+		Asset: "ofac:" + uid, Share: procure.Unknown, Role: role, Provenance: prov}, true
+}
+
+// entry builds one entity and its relationships.
+func (p *OFACCSV) entry(r ofacRow, by map[string]map[string][]ofacRow, list, dataset string, names ofacNames, sink Sink) (procure.Entity, []procure.Relationship) {
+	ent := r.f[0]
+	kind, ok := ofacKind(field(r, 2))
+	if !ok {
 		sink.Report(warn(r.loc, "ofac-csv-unknown-type", "entry %s has the type %q; imported as an organisation", ent, field(r, 2)))
 	}
 	b := regid.NewBuilder("ofac:"+ent, kind)
@@ -398,35 +458,10 @@ func (p *OFACCSV) entry(r ofacRow, by map[string]map[string][]ofacRow, list, dat
 		b.Country(flag)
 	}
 	rm := parseRemarks(remarksText)
-	for _, n := range rm.weakAliases {
-		b.Name(n, "weak", "")
-	}
-	for _, n := range rm.formerNames {
-		b.Name(n, "former", "")
-	}
-	for _, c := range rm.countries {
-		b.Country(c)
-	}
-	qc := ""
-	if len(addrCountries) == 1 {
-		for c := range addrCountries {
-			qc = c
-		}
-	}
-	for _, id := range rm.ids {
-		country := id.country
-		if country == "" {
-			country = qc
-		}
-		res, ok := regid.Qualify(id.kind, id.number, country)
-		if !ok {
-			continue
-		}
-		if res.Note != "" {
-			sink.Report(warn(r.loc, "ofac-csv-identifier-check", "entry %s: %s", ent, res.Note))
-		}
-		b.Identifier(res.Identifier)
-	}
+	rm.addNamesAndCountries(b)
+	rm.addIdentifiers(b, soleCountry(addrCountries), func(note string) {
+		sink.Report(warn(r.loc, "ofac-csv-identifier-check", "entry %s: %s", ent, note))
+	})
 	programs := splitPrograms(r.f[3])
 	b.Listing(procure.Listing{List: list, Authority: "US Treasury OFAC", Programs: programs, Reference: ent,
 		Remarks: remarksText, URL: "https://sanctionssearch.ofac.treas.gov/Details.aspx?id=" + ent})
@@ -445,18 +480,9 @@ func (p *OFACCSV) entry(r ofacRow, by map[string]map[string][]ofacRow, list, dat
 	})
 	var rels []procure.Relationship
 	link := func(n int, target, role string) {
-		owner := resolve(target)
-		if owner == ent {
-			return // a remark pointing at the entry itself
+		if rel, ok := names.link(ent, n, target, role, prov); ok {
+			rels = append(rels, rel)
 		}
-		o := "ofac:" + owner
-		if owner == "" {
-			o = procure.SlugID("ofac", target)
-		}
-		relProv := prov
-		relProv.RecordID = fmt.Sprintf("%s:linked:%d", ent, n)
-		rels = append(rels, procure.Relationship{ID: "ofac:" + relProv.RecordID, Kind: procure.RelLinkedTo, Owner: o,
-			Asset: "ofac:" + ent, Share: procure.Unknown, Role: role, Provenance: relProv})
 	}
 	n := 0
 	for _, t := range rm.linkedTo {

@@ -13,9 +13,9 @@ import (
 	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
-func runOFACCSV(t testing.TB, files ...string) *collector {
+func runOFACCSV(t testing.TB, files ...string) *testenv.EntitySink {
 	p := NewOFACCSV()
-	return run(t, func(ctx context.Context, f *os.File, d Doc, s Sink) error { return p.Document(ctx, f, d, s) }, p.Finish, files...)
+	return run(t, p.Document, p.Finish, files...)
 }
 
 func ofacSet(t testing.TB) []string {
@@ -60,16 +60,16 @@ func TestOFACCSVShared(t *testing.T) {
 		}
 	}
 	c := runOFACCSV(t, files...)
-	if len(sdn) != 7379 || len(c.es) != len(sdn) {
-		t.Errorf("%d entities from %d sdn.csv rows; want 7379", len(c.es), len(sdn))
+	if len(sdn) != 7379 || len(c.Entities) != len(sdn) {
+		t.Errorf("%d entities from %d sdn.csv rows; want 7379", len(c.Entities), len(sdn))
 	}
-	if len(c.rs) != links {
-		t.Errorf("%d relationships; want %d (Linked To: remarks and vessel owners)", len(c.rs), links)
+	if len(c.Relationships) != links {
+		t.Errorf("%d relationships; want %d (Linked To: remarks and vessel owners)", len(c.Relationships), links)
 	}
-	if errs := c.errors(); len(errs) > 0 {
+	if errs := c.Errors(); len(errs) > 0 {
 		t.Errorf("errors: %v", errs)
 	}
-	codes := c.codes()
+	codes := c.Codes()
 	if codes["ofac-csv-eof-marker"] != 1 || codes["ofac-csv-cut-null"] != 1 {
 		t.Errorf("quirk warnings %v; want one 0x1A marker (sdn_comments.csv) and one cut null (add.csv)", codes)
 	}
@@ -77,7 +77,7 @@ func TestOFACCSVShared(t *testing.T) {
 	if codes["ofac-csv-orphan-row"] != 10 {
 		t.Errorf("%d orphan rows; want 10", codes["ofac-csv-orphan-row"])
 	}
-	kal := c.entity(t, "ofac:16911")
+	kal := c.FindEntity(t, "ofac:16911")
 	if !hasIdentifier(kal, "RU-OGRN-1111832003018") || !hasIdentifier(kal, "US-OFAC-16911") {
 		t.Errorf("Kalashnikov identifiers %v", kal.Identifiers)
 	}
@@ -88,17 +88,17 @@ func TestOFACCSVShared(t *testing.T) {
 		t.Errorf("Kalashnikov %+v", kal)
 	}
 	// Programs split; remarks continued from sdn_comments.csv.
-	komid := c.entity(t, "ofac:9345")
+	komid := c.FindEntity(t, "ofac:9345")
 	if komid.Listings[0].Programs == nil || !strings.Contains(komid.Name, "KOREA MINING") {
 		t.Errorf("KOMID %+v", komid)
 	}
-	e := c.entity(t, "ofac:12300")
+	e := c.FindEntity(t, "ofac:12300")
 	if !strings.Contains(e.Listings[0].Remarks, "PROMO RAIZ S.A.S.") {
 		t.Errorf("remarks of 12300 not continued: %q", e.Listings[0].Remarks)
 	}
 	// Linked To: resolved to the named entry.
 	var malk procure.Relationship
-	for _, r := range c.rs {
+	for _, r := range c.Relationships {
 		if r.Asset == "ofac:26235" {
 			malk = r
 		}
@@ -106,7 +106,7 @@ func TestOFACCSVShared(t *testing.T) {
 	if malk.Owner != "ofac:26234" || malk.Kind != procure.RelLinkedTo {
 		t.Errorf("MALKEVICH link %+v", malk)
 	}
-	if p := c.entity(t, "ofac:26235"); p.Kind != procure.EntityPerson || p.BirthDate != "1975-06-14" {
+	if p := c.FindEntity(t, "ofac:26235"); p.Kind != procure.EntityPerson || p.BirthDate != "1975-06-14" {
 		t.Errorf("MALKEVICH %+v", p)
 	}
 	wantDPRK := 0
@@ -116,7 +116,7 @@ func TestOFACCSVShared(t *testing.T) {
 		}
 	}
 	dprk := 0
-	for _, e := range c.es {
+	for _, e := range c.Entities {
 		for _, p := range e.Listings[0].Programs {
 			if strings.HasPrefix(p, "DPRK") {
 				dprk++
@@ -132,13 +132,13 @@ func TestOFACCSVShared(t *testing.T) {
 func TestOFACCSVMissingFiles(t *testing.T) {
 	files := ofacSet(t)
 	c := runOFACCSV(t, files[2])
-	if c.codes()["ofac-csv-missing-file"] != 3 || len(c.es) != 7379 {
-		t.Errorf("sdn.csv alone: %d entities, problems %v", len(c.es), c.codes())
+	if c.Codes()["ofac-csv-missing-file"] != 3 || len(c.Entities) != 7379 {
+		t.Errorf("sdn.csv alone: %d entities, problems %v", len(c.Entities), c.Codes())
 	}
 	p := NewOFACCSV()
 	f, _ := os.Open(files[0])
 	defer f.Close()
-	col := &collector{}
+	col := &testenv.EntitySink{}
 	if err := p.Document(context.Background(), f, Doc{URL: files[0]}, col); err != nil {
 		t.Fatal(err)
 	}
@@ -159,23 +159,23 @@ func TestOFACCSVQuirks(t *testing.T) {
 	add := write("ADD.CSV", "1,10,\"Street 1\",\"Moscow\",\"Russia\",-0\n3,11,-0- ,-0- ,\"Nowhere\",-0- \n")
 	other := write("readme.txt", "hello")
 	c := runOFACCSV(t, sdn, add, other)
-	codes := c.codes()
+	codes := c.Codes()
 	for _, code := range []string{"ofac-csv-eof-marker", "ofac-csv-encoding", "ofac-csv-bad-ent-num", "ofac-csv-short-row", "ofac-csv-cut-null", "ofac-csv-orphan-row", "ofac-csv-unknown-file", "ofac-csv-missing-file"} {
 		if codes[code] == 0 {
-			t.Errorf("no %s: %v", code, c.problems)
+			t.Errorf("no %s: %v", code, c.Problems)
 		}
 	}
-	acme := c.entity(t, "ofac:1")
+	acme := c.FindEntity(t, "ofac:1")
 	if got := acme.Listings[0].Programs; len(got) != 2 || got[0] != "NPWMD" || got[1] != "DPRK2" {
 		t.Errorf("programs %v", got)
 	}
 	if !hasIdentifier(acme, "RU-INN-7707083893") || !hasIdentifier(acme, "RU-OGRN-1027700132195") {
 		t.Errorf("identifiers %v", acme.Identifiers)
 	}
-	if len(c.rs) != 1 || c.rs[0].Owner != procure.SlugID("ofac", "NOBODY LTD") || c.rs[0].Role != "Linked To: NOBODY LTD" {
-		t.Errorf("unresolved link %+v", c.rs)
+	if len(c.Relationships) != 1 || c.Relationships[0].Owner != procure.SlugID("ofac", "NOBODY LTD") || c.Relationships[0].Role != "Linked To: NOBODY LTD" {
+		t.Errorf("unresolved link %+v", c.Relationships)
 	}
-	if p := c.entity(t, "ofac:2"); p.Name != "éCOLE" || p.Kind != procure.EntityPerson {
+	if p := c.FindEntity(t, "ofac:2"); p.Name != "éCOLE" || p.Kind != procure.EntityPerson {
 		t.Errorf("windows-1252 entry %+v", p)
 	}
 }

@@ -102,28 +102,12 @@ func (p *OFACXML) Document(ctx context.Context, r io.Reader, doc Doc, sink Sink)
 
 // Finish resolves "Linked To:" names and emits the entries.
 func (p *OFACXML) Finish(ctx context.Context, sink Sink) error {
-	primary := map[string][]string{}
-	alias := map[string][]string{}
+	names := newOFACNames()
 	for _, en := range p.entries {
 		e := en.b.Entity("")
 		for _, n := range e.Names {
-			k := normName(n.Name)
-			if n.Kind == "primary" {
-				primary[k] = appendUnique(primary[k], en.uid)
-			} else {
-				alias[k] = appendUnique(alias[k], en.uid)
-			}
+			names.add(n.Name, en.uid, n.Kind == "primary")
 		}
-	}
-	resolve := func(name string) string {
-		n := normName(name)
-		if ids := primary[n]; len(ids) == 1 {
-			return ids[0]
-		}
-		if ids := alias[n]; len(ids) == 1 && len(primary[n]) == 0 {
-			return ids[0]
-		}
-		return ""
 	}
 	for _, en := range p.entries {
 		if err := ctx.Err(); err != nil {
@@ -135,18 +119,11 @@ func (p *OFACXML) Finish(ctx context.Context, sink Sink) error {
 		n := 0
 		link := func(target, role string) error {
 			n++
-			owner := resolve(target)
-			if owner == en.uid {
+			rel, ok := names.link(en.uid, n, target, role, en.prov)
+			if !ok {
 				return nil
 			}
-			o := "ofac:" + owner
-			if owner == "" {
-				o = procure.SlugID("ofac", target)
-			}
-			prov := en.prov
-			prov.RecordID = fmt.Sprintf("%s:linked:%d", en.uid, n)
-			return sink.Relationship(procure.Relationship{ID: "ofac:" + prov.RecordID, Kind: procure.RelLinkedTo, Owner: o,
-				Asset: "ofac:" + en.uid, Share: procure.Unknown, Role: role, Provenance: prov})
+			return sink.Relationship(rel)
 		}
 		for _, t := range en.links {
 			if err := link(t, "Linked To: "+t); err != nil {
@@ -233,40 +210,16 @@ func (p *OFACXML) listOf(doc Doc) (string, string) {
 
 func (p *OFACXML) sdnList(ctx context.Context, s *xmlScanner, depth *int, doc Doc, sink Sink) error {
 	list, dataset := p.listOf(doc)
-	want := names("sdnEntry")
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		el, err := s.next(want, depth)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		var se sdnEntry
-		raw, err := s.decode(el, &se, depth)
-		if err != nil {
-			return err
-		}
+	return eachElement(ctx, s, depth, names("sdnEntry"), func(el xmlElement, se sdnEntry, raw []byte) error {
 		loc := procure.Location{File: doc.URL, Line: el.line, Index: p.index}
 		p.index++
 		uid := clean(se.UID)
 		if uid == "" || atoi(uid) < 0 {
 			sink.Report(fail(loc, "ofac-xml-no-uid", "an sdnEntry without a numeric uid (%q, %s); skipped", uid, sdnName(se.LastName, se.FirstName)))
-			continue
+			return nil
 		}
-		kind := procure.EntityOrganization
-		switch strings.ToLower(clean(se.SDNType)) {
-		case "individual":
-			kind = procure.EntityPerson
-		case "vessel":
-			kind = procure.EntityVessel
-		case "aircraft":
-			kind = procure.EntityUnknown
-		case "entity", "":
-		default:
+		kind, ok := ofacKind(clean(se.SDNType))
+		if !ok {
 			sink.Report(warn(loc, "ofac-xml-unknown-type", "entry %s has the type %q; imported as an organisation", uid, se.SDNType))
 		}
 		b := regid.NewBuilder("ofac:"+uid, kind)
@@ -304,12 +257,7 @@ func (p *OFACXML) sdnList(ctx context.Context, s *xmlScanner, depth *int, doc Do
 		if r := clean(se.Remarks); r != "" {
 			remarks = append(remarks, r)
 		}
-		qc := ""
-		if len(addrCountries) == 1 {
-			for c := range addrCountries {
-				qc = c
-			}
-		}
+		qc := soleCountry(addrCountries)
 		for _, id := range se.IDs {
 			t, n := clean(id.Type), clean(id.Number)
 			if n == "" {
@@ -335,24 +283,8 @@ func (p *OFACXML) sdnList(ctx context.Context, s *xmlScanner, depth *int, doc Do
 			b.Identifier(res.Identifier)
 		}
 		rm := parseRemarks(clean(se.Remarks))
-		for _, n := range rm.weakAliases {
-			b.Name(n, "weak", "")
-		}
-		for _, n := range rm.formerNames {
-			b.Name(n, "former", "")
-		}
-		for _, c := range rm.countries {
-			b.Country(c)
-		}
-		for _, id := range rm.ids {
-			country := id.country
-			if country == "" {
-				country = qc
-			}
-			if res, ok := regid.Qualify(id.kind, id.number, country); ok {
-				b.Identifier(res.Identifier)
-			}
-		}
+		rm.addNamesAndCountries(b)
+		rm.addIdentifiers(b, qc, nil)
 		var programs []string
 		for _, pr := range se.Programs {
 			programs = append(programs, splitPrograms(pr)...)
@@ -374,5 +306,6 @@ func (p *OFACXML) sdnList(ctx context.Context, s *xmlScanner, depth *int, doc Do
 			e.Provenance = prov
 		})
 		p.entries = append(p.entries, ofacXMLEntry{b: b, uid: uid, links: rm.linkedTo, owner: clean(se.Vessel.Owner), loc: loc, prov: prov, sdnXML: true})
-	}
+		return nil
+	})
 }

@@ -48,6 +48,41 @@ var (
 	dobRe = regexp.MustCompile(`(?i)^(?:alt\.\s*)?DOB\s+(.+)$`)
 )
 
+// addNamesAndCountries adds the weak aliases, former names and countries of
+// the remarks to b.
+func (rm remarks) addNamesAndCountries(b *regid.Builder) {
+	for _, n := range rm.weakAliases {
+		b.Name(n, "weak", "")
+	}
+	for _, n := range rm.formerNames {
+		b.Name(n, "former", "")
+	}
+	for _, c := range rm.countries {
+		b.Country(c)
+	}
+}
+
+// addIdentifiers adds the register numbers of the remarks to b, each
+// qualified with its own country, else with qc (see soleCountry). Numbers
+// regid.Qualify refuses are left out; note (when not nil) receives the
+// notes of the numbers it accepts with a remark.
+func (rm remarks) addIdentifiers(b *regid.Builder, qc string, note func(string)) {
+	for _, id := range rm.ids {
+		country := id.country
+		if country == "" {
+			country = qc
+		}
+		res, ok := regid.Qualify(id.kind, id.number, country)
+		if !ok {
+			continue
+		}
+		if res.Note != "" && note != nil {
+			note(res.Note)
+		}
+		b.Identifier(res.Identifier)
+	}
+}
+
 // parseRemarks parses the remarks of one entry.
 func parseRemarks(text string) remarks {
 	var out remarks

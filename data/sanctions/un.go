@@ -2,7 +2,6 @@ package sanctions
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strings"
 	"unicode"
@@ -91,35 +90,16 @@ type unDoc struct {
 
 // Document reads one consolidated list.
 func (p *UN) Document(ctx context.Context, r io.Reader, doc Doc, sink Sink) error {
-	s := newXMLScanner(r)
 	depth := 0
-	want := names("INDIVIDUAL", "ENTITY")
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		el, err := s.next(want, &depth)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		var rec unRecord
-		raw, err := s.decode(el, &rec, &depth)
-		if err != nil {
-			return err
-		}
+	return eachElement(ctx, newXMLScanner(r), &depth, names("INDIVIDUAL", "ENTITY"), func(el xmlElement, rec unRecord, raw []byte) error {
 		loc := procure.Location{File: doc.URL, Line: el.line, Index: p.index}
 		p.index++
 		e, ok := p.entity(el.Name.Local == "INDIVIDUAL", rec, raw, doc, loc, sink)
 		if !ok {
-			continue
+			return nil
 		}
-		if err := sink.Entity(e); err != nil {
-			return err
-		}
-	}
+		return sink.Entity(e)
+	})
 }
 
 // Finish does nothing: every record is emitted as it is read.

@@ -11,19 +11,19 @@ import (
 	"github.com/tenderlens/tenderlens/data/testenv"
 )
 
-func runUN(t testing.TB, files ...string) *collector {
+func runUN(t testing.TB, files ...string) *testenv.EntitySink {
 	p := NewUN()
-	return run(t, func(ctx context.Context, f *os.File, d Doc, s Sink) error { return p.Document(ctx, f, d, s) }, p.Finish, files...)
+	return run(t, p.Document, p.Finish, files...)
 }
 
-func runOFACXML(t testing.TB, files ...string) *collector {
+func runOFACXML(t testing.TB, files ...string) *testenv.EntitySink {
 	p := NewOFACXML(OFACXMLOptions{})
-	return run(t, func(ctx context.Context, f *os.File, d Doc, s Sink) error { return p.Document(ctx, f, d, s) }, p.Finish, files...)
+	return run(t, p.Document, p.Finish, files...)
 }
 
-func runEU(t testing.TB, files ...string) *collector {
+func runEU(t testing.TB, files ...string) *testenv.EntitySink {
 	p := NewEU()
-	return run(t, func(ctx context.Context, f *os.File, d Doc, s Sink) error { return p.Document(ctx, f, d, s) }, p.Finish, files...)
+	return run(t, p.Document, p.Finish, files...)
 }
 
 func count(t *testing.T, path, re string) int {
@@ -42,14 +42,14 @@ func TestUNShared(t *testing.T) {
 		t.Fatalf("naive count %d individuals, %d entities; SOURCES.md says 730 + 273", ind, ent)
 	}
 	c := runUN(t, path)
-	if len(c.es) != ind+ent || len(c.rs) != 0 {
-		t.Errorf("%d entities, %d relationships; want %d, 0", len(c.es), len(c.rs), ind+ent)
+	if len(c.Entities) != ind+ent || len(c.Relationships) != 0 {
+		t.Errorf("%d entities, %d relationships; want %d, 0", len(c.Entities), len(c.Relationships), ind+ent)
 	}
-	if errs := c.errors(); len(errs) > 0 {
+	if errs := c.Errors(); len(errs) > 0 {
 		t.Errorf("errors: %v", errs)
 	}
 	persons, dprk := 0, 0
-	for _, e := range c.es {
+	for _, e := range c.Entities {
 		if e.Kind == procure.EntityPerson {
 			persons++
 		}
@@ -66,7 +66,7 @@ func TestUNShared(t *testing.T) {
 	if persons != ind || dprk != 155 {
 		t.Errorf("%d persons, %d DPRK entries; want %d, 155", persons, dprk, ind)
 	}
-	komid := c.entity(t, "un:KPe.001")
+	komid := c.FindEntity(t, "un:KPe.001")
 	if komid.Name != "KOREA MINING DEVELOPMENT TRADING CORPORATION" || komid.Listings[0].ListedOn != "2009-04-24" ||
 		!hasIdentifier(komid, "XI-UNSC-KPE001") || len(komid.Names) != 5 || komid.Countries[0] != "KP" {
 		t.Errorf("KPe.001 %+v", komid)
@@ -74,7 +74,7 @@ func TestUNShared(t *testing.T) {
 	// Every NAME_ORIGINAL_SCRIPT (Arabic and Cyrillic in this file) is kept
 	// as an original-script name (one Latin one equals the primary name).
 	orig := 0
-	for _, e := range c.es {
+	for _, e := range c.Entities {
 		for _, n := range e.Names {
 			if n.Kind == "original-script" {
 				orig++
@@ -84,7 +84,7 @@ func TestUNShared(t *testing.T) {
 	if want := count(t, path, `<NAME_ORIGINAL_SCRIPT>[^<]+</`); orig < want-1 || orig > want {
 		t.Errorf("%d original-script names; want %d", orig, want)
 	}
-	first := c.entity(t, "un:CDi.001")
+	first := c.FindEntity(t, "un:CDi.001")
 	if first.Name != "ERIC BADEGE" || first.BirthDate != "1971" || first.Provenance.RecordID != "6907993" {
 		t.Errorf("CDi.001 %+v", first)
 	}
@@ -95,18 +95,18 @@ func TestOFACXMLShared(t *testing.T) {
 	n := count(t, path, `<sdnEntry>`)
 	links := count(t, path, `Linked To: `)
 	c := runOFACXML(t, path)
-	if n != 639 || len(c.es) != n {
-		t.Errorf("%d entities from %d sdnEntry elements; want 639", len(c.es), n)
+	if n != 639 || len(c.Entities) != n {
+		t.Errorf("%d entities from %d sdnEntry elements; want 639", len(c.Entities), n)
 	}
 	owners := count(t, path, `<vesselOwner>`)
-	if len(c.rs) != links+owners {
-		t.Errorf("%d relationships; want %d Linked To + %d vessel owners", len(c.rs), links, owners)
+	if len(c.Relationships) != links+owners {
+		t.Errorf("%d relationships; want %d Linked To + %d vessel owners", len(c.Relationships), links, owners)
 	}
-	if errs := c.errors(); len(errs) > 0 {
+	if errs := c.Errors(); len(errs) > 0 {
 		t.Errorf("errors: %v", errs)
 	}
 	kinds := map[procure.EntityKind]int{}
-	for _, e := range c.es {
+	for _, e := range c.Entities {
 		kinds[e.Kind]++
 		if e.Listings[0].List != "OFAC Consolidated (non-SDN)" || e.Provenance.Dataset != DatasetOFACCons {
 			t.Fatalf("%s listed as %s / %s", e.ID, e.Listings[0].List, e.Provenance.Dataset)
@@ -116,7 +116,7 @@ func TestOFACXMLShared(t *testing.T) {
 		t.Errorf("kinds %v; want 471 entities, 94 individuals, 74 vessels", kinds)
 	}
 	ids := map[string]int{}
-	for _, e := range c.es {
+	for _, e := range c.Entities {
 		for _, id := range e.Identifiers {
 			ids[id.Scheme]++
 		}
@@ -125,7 +125,7 @@ func TestOFACXMLShared(t *testing.T) {
 		t.Errorf("identifier schemes %v", ids)
 	}
 	resolved := 0
-	for _, r := range c.rs {
+	for _, r := range c.Relationships {
 		if strings.HasPrefix(r.Owner, "ofac:") {
 			resolved++
 		}
@@ -137,10 +137,10 @@ func TestOFACXMLShared(t *testing.T) {
 
 func TestOFACAdvancedFixture(t *testing.T) {
 	c := runOFACXML(t, "testdata/sdn_advanced_sample.xml")
-	if len(c.es) != 3 || len(c.rs) != 5 {
-		t.Fatalf("%d entities, %d relationships; want 3, 5 (4 profile relationships + 1 Linked To)", len(c.es), len(c.rs))
+	if len(c.Entities) != 3 || len(c.Relationships) != 5 {
+		t.Fatalf("%d entities, %d relationships; want 3, 5 (4 profile relationships + 1 Linked To)", len(c.Entities), len(c.Relationships))
 	}
-	kal := c.entity(t, "ofac:16911")
+	kal := c.FindEntity(t, "ofac:16911")
 	if kal.Name != "KALASHNIKOV CONCERN" || !hasIdentifier(kal, "RU-OGRN-1111832003018") || !hasIdentifier(kal, "RU-INN-1832090230") {
 		t.Errorf("Kalashnikov %+v", kal)
 	}
@@ -151,7 +151,7 @@ func TestOFACAdvancedFixture(t *testing.T) {
 	if len(kal.Addresses) != 1 || kal.Addresses[0] != "3, Derjabin Pr., Izhevsk, 426006, Russia" {
 		t.Errorf("address %v", kal.Addresses)
 	}
-	p := c.entity(t, "ofac:90001")
+	p := c.FindEntity(t, "ofac:90001")
 	if p.Kind != procure.EntityPerson || p.Name != "TESTOV, Ivan" || p.BirthDate != "1970-05-06" || p.Countries[0] != "KP" {
 		t.Errorf("person %+v", p)
 	}
@@ -162,11 +162,11 @@ func TestOFACAdvancedFixture(t *testing.T) {
 	if kinds["ТЕСТОВ, Иван"] != "original-script" || kinds["VANYA"] != "weak" {
 		t.Errorf("names %v", p.Names)
 	}
-	if v := c.entity(t, "ofac:90002"); v.Kind != procure.EntityVessel || !hasIdentifier(v, "XI-IMO-9079092") || v.Countries[0] != "PA" {
+	if v := c.FindEntity(t, "ofac:90002"); v.Kind != procure.EntityVessel || !hasIdentifier(v, "XI-IMO-9079092") || v.Countries[0] != "PA" {
 		t.Errorf("vessel %+v", v)
 	}
 	rels := map[string]procure.Relationship{}
-	for _, r := range c.rs {
+	for _, r := range c.Relationships {
 		rels[r.ID] = r
 	}
 	own := rels["ofac:rel:80001"]
@@ -182,18 +182,18 @@ func TestOFACAdvancedFixture(t *testing.T) {
 	if lt := rels["ofac:90001:linked:1"]; lt.Owner != "ofac:16911" {
 		t.Errorf("Linked To %+v", lt)
 	}
-	codes := c.codes()
+	codes := c.Codes()
 	if codes["ofac-adv-unknown-relation"] != 1 || codes["ofac-adv-dangling-relation"] != 1 {
-		t.Errorf("problems %v", c.problems)
+		t.Errorf("problems %v", c.Problems)
 	}
 }
 
 func TestEUFixture(t *testing.T) {
 	c := runEU(t, "testdata/eu_fsf_sample.xml")
-	if len(c.es) != 3 || c.codes()["eu-no-id"] != 1 {
-		t.Fatalf("%d entities, problems %v", len(c.es), c.problems)
+	if len(c.Entities) != 3 || c.Codes()["eu-no-id"] != 1 {
+		t.Fatalf("%d entities, problems %v", len(c.Entities), c.Problems)
 	}
-	komid := c.entity(t, "eu:13")
+	komid := c.FindEntity(t, "eu:13")
 	if komid.Name != "Korea Mining Development Trading Corporation" || !hasIdentifier(komid, "XI-UNSC-KPE001") ||
 		komid.Listings[0].Reference != "EU.1816.37" || komid.Listings[0].ListedOn != "2009-04-24" || komid.Listings[0].Programs[0] != "PRK" {
 		t.Errorf("KOMID %+v", komid)
@@ -207,11 +207,11 @@ func TestEUFixture(t *testing.T) {
 	if weak != 1 {
 		t.Errorf("names %v", komid.Names)
 	}
-	kal := c.entity(t, "eu:8174")
+	kal := c.FindEntity(t, "eu:8174")
 	if !hasIdentifier(kal, "RU-OGRN-1111832003018") || !hasIdentifier(kal, "RU-INN-1832090230") || kal.Countries[0] != "RU" {
 		t.Errorf("Kalashnikov %+v", kal)
 	}
-	p := c.entity(t, "eu:90001")
+	p := c.FindEntity(t, "eu:90001")
 	if p.Kind != procure.EntityPerson || p.Name != "Ivan Petrovich Testov" || p.BirthDate != "1970-05-06" || len(p.Identifiers) != 0 {
 		t.Errorf("person %+v", p)
 	}
@@ -223,9 +223,9 @@ func TestXMLBroken(t *testing.T) {
 	p := NewUN()
 	f, _ := os.Open(dir + "/bad.xml")
 	defer f.Close()
-	c := &collector{}
+	c := &testenv.EntitySink{}
 	err := p.Document(context.Background(), f, Doc{URL: dir + "/bad.xml"}, c)
-	if err == nil || len(c.es) != 1 {
-		t.Errorf("truncated XML: err %v, %d entities", err, len(c.es))
+	if err == nil || len(c.Entities) != 1 {
+		t.Errorf("truncated XML: err %v, %d entities", err, len(c.Entities))
 	}
 }

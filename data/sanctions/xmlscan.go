@@ -3,6 +3,7 @@ package sanctions
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -155,6 +156,33 @@ func (s *xmlScanner) decode(el xmlElement, v any, depth *int) ([]byte, error) {
 		return nil, fmt.Errorf("XML element %s (line %d): %w", el.Name.Local, el.line, err)
 	}
 	return bytes.TrimSpace(s.rec.slice(el.start, s.dec.InputOffset())), nil
+}
+
+// eachElement decodes, in document order, every element named in want
+// into a fresh T and calls fn with the element, the value and its raw bytes
+// (valid until fn returns). It returns nil at the end of the document and
+// stops at the first error, ctx's included.
+func eachElement[T any](ctx context.Context, s *xmlScanner, depth *int, want map[string]bool, fn func(el xmlElement, v T, raw []byte) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		el, err := s.next(want, depth)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var v T
+		raw, err := s.decode(el, &v, depth)
+		if err != nil {
+			return err
+		}
+		if err := fn(el, v, raw); err != nil {
+			return err
+		}
+	}
 }
 
 // skip skips the rest of element el.

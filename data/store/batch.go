@@ -94,6 +94,9 @@ func (s *Store) ApplyBatch(ctx context.Context, runID int64, rels []procure.Sour
 		}
 	}
 
+	if err := b.loadCurrentVersions(rels, preps); err != nil {
+		return BatchResult{}, fmt.Errorf("apply batch: current versions: %w", err)
+	}
 	for i := range rels {
 		p := &preps[i]
 		if p.problem != nil {
@@ -190,8 +193,8 @@ type prepared struct {
 }
 
 // prepare validates, hashes and compresses the releases in parallel. It asks
-// the reader pool whether each version is stored already so that re-imports
-// of unchanged data skip the compression.
+// the reader pool (in one query) which versions are stored already so that
+// re-imports of unchanged data skip the compression.
 func (s *Store) prepare(ctx context.Context, rels []procure.SourceRelease) []prepared {
 	out := make([]prepared, len(rels))
 	parallel(len(rels), s.workers, func(i int) {
@@ -218,15 +221,56 @@ func (s *Store) prepare(ctx context.Context, rels []procure.SourceRelease) []pre
 				"the release's recorded SHA-256 did not match its bytes; the store recomputed it")
 			p.warning = &pr
 		}
-		var one int
-		err := s.r.QueryRowContext(ctx, "SELECT 1 FROM releases WHERE ocid = ? AND release_id = ? AND sha256 = ?",
-			r.OCID, r.ID, p.sha).Scan(&one)
-		if err == nil {
+	})
+	held := s.heldVersions(ctx, rels, out)
+	parallel(len(rels), s.workers, func(i int) {
+		p := &out[i]
+		if p.problem != nil || held[versionKey(rels[i].OCID, rels[i].ID, p.sha)] {
 			return // stored already (storeRelease compresses if that changed meanwhile)
 		}
-		p.blob = s.codec.pack(r.Raw)
+		p.blob = s.codec.pack(rels[i].Raw)
 	})
 	return out
+}
+
+func versionKey(ocid, id string, sha []byte) string {
+	return ocid + "\x00" + id + "\x00" + string(sha)
+}
+
+// heldVersions returns the stored versions (versionKey) among rels, read
+// in one query; nil when the query fails (everything is then compressed,
+// as for new releases).
+func (s *Store) heldVersions(ctx context.Context, rels []procure.SourceRelease, preps []prepared) map[string]bool {
+	var ocids []string
+	seen := map[string]bool{}
+	for i := range rels {
+		if preps[i].problem == nil && !seen[rels[i].OCID] {
+			seen[rels[i].OCID] = true
+			ocids = append(ocids, rels[i].OCID)
+		}
+	}
+	if len(ocids) == 0 {
+		return nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT ocid, release_id, sha256 FROM releases
+		WHERE ocid IN (SELECT value FROM json_each(?))`, jsonList(ocids))
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	held := map[string]bool{}
+	for rows.Next() {
+		var ocid, id string
+		var sha []byte
+		if err := rows.Scan(&ocid, &id, &sha); err != nil {
+			return nil
+		}
+		held[versionKey(ocid, id, sha)] = true
+	}
+	if rows.Err() != nil {
+		return nil
+	}
+	return held
 }
 
 // batch is the state of one ApplyBatch transaction.
@@ -246,6 +290,26 @@ type batch struct {
 	// raws holds the JSON of release rows written by this batch, so that
 	// compiling does not decompress what it has in memory.
 	raws map[int64][]byte
+	// current holds the current version of each (ocid, release id) of the
+	// batch's releases, loaded in one query and kept up to date as the
+	// batch stores releases (loadCurrentVersions).
+	current map[relKey]currentVersion
+	// contracts holds the existing contract rows of the affected ocids,
+	// loaded in one query before they are written (loadContracts).
+	contracts map[string]contractRow
+}
+
+type relKey struct{ ocid, id string }
+
+type currentVersion struct {
+	id     int64
+	sha    []byte
+	source string
+}
+
+type contractRow struct {
+	id    int64
+	facts []byte
 }
 
 func newBatch(ctx context.Context, s *Store, tx *sql.Tx, runID int64) *batch {
@@ -356,44 +420,76 @@ func releaseProblem(r *procure.SourceRelease, sev procure.Severity, code, msg st
 	return procure.Problem{Severity: sev, Code: code, Message: msg, Location: r.Location, OCID: r.OCID}
 }
 
-// storeRelease stores one release version unless it is the current one.
-func (b *batch) storeRelease(r *procure.SourceRelease, p *prepared, res *BatchResult) error {
-	sha := p.sha
-	// The current version, if any.
-	var curID int64
-	var curSHA []byte
-	var curSource string
-	row, err := b.queryRow(`SELECT r.id, r.sha256, o.source FROM releases r JOIN release_origins o ON o.id = r.origin_id
-		WHERE r.ocid = ? AND r.release_id = ? AND r.superseded_by IS NULL`, r.OCID, r.ID)
+// loadCurrentVersions reads the current version of every (ocid, release
+// id) of rels in one query.
+func (b *batch) loadCurrentVersions(rels []procure.SourceRelease, preps []prepared) error {
+	b.current = map[relKey]currentVersion{}
+	var ocids []string
+	seen := map[string]bool{}
+	for i := range rels {
+		if preps[i].problem == nil && !seen[rels[i].OCID] {
+			seen[rels[i].OCID] = true
+			ocids = append(ocids, rels[i].OCID)
+		}
+	}
+	if len(ocids) == 0 {
+		return nil
+	}
+	rows, err := b.query(`SELECT r.ocid, r.release_id, r.id, r.sha256, o.source FROM releases r
+		JOIN release_origins o ON o.id = r.origin_id
+		WHERE r.ocid IN (SELECT value FROM json_each(?)) AND r.superseded_by IS NULL`, jsonList(ocids))
 	if err != nil {
 		return err
 	}
-	hasCur := true
-	if err := row.Scan(&curID, &curSHA, &curSource); errors.Is(err, sql.ErrNoRows) {
-		hasCur = false
-	} else if err != nil {
-		return err
+	defer rows.Close()
+	for rows.Next() {
+		var k relKey
+		var v currentVersion
+		if err := rows.Scan(&k.ocid, &k.id, &v.id, &v.sha, &v.source); err != nil {
+			return err
+		}
+		b.current[k] = v
 	}
+	return rows.Err()
+}
+
+// storeRelease stores one release version unless it is the current one.
+// b.current must hold the current versions (loadCurrentVersions).
+func (b *batch) storeRelease(r *procure.SourceRelease, p *prepared, res *BatchResult) error {
+	sha := p.sha
+	key := relKey{r.OCID, r.ID}
+	cur, hasCur := b.current[key]
+	curID, curSHA, curSource := cur.id, cur.sha, cur.source
 	if hasCur && bytes.Equal(curSHA, sha) {
 		res.Unchanged++
 		return nil
 	}
 
-	// An older version with these exact bytes becomes current again.
+	// An older version with these exact bytes becomes current again. (Every
+	// stored (ocid, release id) has exactly one current version, so without
+	// a current one nothing is stored for it.)
 	var newID int64
 	var newSource string
-	row, err = b.queryRow(`SELECT r.id, o.source FROM releases r JOIN release_origins o ON o.id = r.origin_id
-		WHERE r.ocid = ? AND r.release_id = ? AND r.sha256 = ?`, r.OCID, r.ID, sha)
-	if err != nil {
-		return err
+	found := false
+	if hasCur {
+		row, err := b.queryRow(`SELECT r.id, o.source FROM releases r JOIN release_origins o ON o.id = r.origin_id
+			WHERE r.ocid = ? AND r.release_id = ? AND r.sha256 = ?`, r.OCID, r.ID, sha)
+		if err != nil {
+			return err
+		}
+		switch err := row.Scan(&newID, &newSource); {
+		case err == nil:
+			found = true
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
 	}
-	switch err := row.Scan(&newID, &newSource); {
-	case err == nil:
+	if found {
 		if _, err := b.exec("UPDATE releases SET superseded_by = NULL WHERE id = ?", newID); err != nil {
 			return err
 		}
 		b.raws[newID] = r.Raw
-	case errors.Is(err, sql.ErrNoRows):
+	} else {
 		oid, err := b.origin(r)
 		if err != nil {
 			return fmt.Errorf("origin: %w", err)
@@ -418,8 +514,6 @@ func (b *batch) storeRelease(r *procure.SourceRelease, p *prepared, res *BatchRe
 		}
 		b.raws[newID] = r.Raw
 		newSource = r.Source
-	default:
-		return err
 	}
 	if hasCur {
 		if _, err := b.exec("UPDATE releases SET superseded_by = ? WHERE id = ?", newID, curID); err != nil {
@@ -433,6 +527,7 @@ func (b *batch) storeRelease(r *procure.SourceRelease, p *prepared, res *BatchRe
 		b.d.counters["releases"]++
 		b.d.source(newSource).releases++
 	}
+	b.current[key] = currentVersion{id: newID, sha: sha, source: newSource}
 	res.Stored++
 	if _, ok := b.affected[r.OCID]; !ok {
 		b.order = append(b.order, r.OCID)
@@ -448,40 +543,51 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// loadCurrent returns every current release of ocid, oldest first. The raw
-// JSON of rows this batch wrote comes from memory.
-func (b *batch) loadCurrent(ocid string) ([]procure.SourceRelease, error) {
-	rows, err := b.query(`SELECT r.id, r.release_id, r.sha256, r.date, r.tag, r.line, r.idx, r.compiled,
+// loadCurrentAll returns every current release of each of ocids, oldest
+// first, read in one query. The raw JSON of rows this batch wrote comes
+// from memory.
+func (b *batch) loadCurrentAll(ocids []string) (map[string][]procure.SourceRelease, error) {
+	out := make(map[string][]procure.SourceRelease, len(ocids))
+	if len(ocids) == 0 {
+		return out, nil
+	}
+	rows, err := b.query(`SELECT r.ocid, r.id, r.release_id, r.sha256, r.date, r.tag, r.line, r.idx, r.compiled,
 		o.source, o.url, o.retrieved_at, o.file, o.version, o.package
 		FROM releases r JOIN release_origins o ON o.id = r.origin_id
-		WHERE r.ocid = ? AND r.superseded_by IS NULL ORDER BY r.date, r.id`, ocid)
+		WHERE r.ocid IN (SELECT value FROM json_each(?)) AND r.superseded_by IS NULL
+		ORDER BY r.ocid, r.date, r.id`, jsonList(ocids))
 	if err != nil {
 		return nil, err
 	}
-	var out []procure.SourceRelease
-	var ids []int64
+	type ref struct {
+		ocid string
+		i    int
+		id   int64
+	}
+	var missing []ref
 	for rows.Next() {
+		var ocid string
 		var id int64
-		rel, err := scanReleaseMeta(rows, &id)
+		rel, err := scanReleaseMeta(prefixScanner{rows, &ocid}, &id)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
 		rel.OCID = ocid
-		out = append(out, rel)
-		ids = append(ids, id)
+		if raw, ok := b.raws[id]; ok {
+			rel.Raw = raw
+		} else {
+			missing = append(missing, ref{ocid, len(out[ocid]), id})
+		}
+		out[ocid] = append(out[ocid], rel)
 	}
 	err = rows.Err()
 	rows.Close()
 	if err != nil {
 		return nil, err
 	}
-	for i, id := range ids {
-		if raw, ok := b.raws[id]; ok {
-			out[i].Raw = raw
-			continue
-		}
-		row, err := b.queryRow("SELECT raw FROM releases WHERE id = ?", id)
+	for _, m := range missing {
+		row, err := b.queryRow("SELECT raw FROM releases WHERE id = ?", m.id)
 		if err != nil {
 			return nil, err
 		}
@@ -489,11 +595,23 @@ func (b *batch) loadCurrent(ocid string) ([]procure.SourceRelease, error) {
 		if err := row.Scan(&blob); err != nil {
 			return nil, err
 		}
-		if out[i].Raw, err = b.s.codec.unpack(blob); err != nil {
-			return nil, fmt.Errorf("release %s: %w", out[i].ID, err)
+		rel := &out[m.ocid][m.i]
+		if rel.Raw, err = b.s.codec.unpack(blob); err != nil {
+			return nil, fmt.Errorf("release %s: %w", rel.ID, err)
 		}
 	}
 	return out, nil
+}
+
+// prefixScanner scans a first column into ocid, then the rest as Scan
+// would.
+type prefixScanner struct {
+	rows interface{ Scan(...any) error }
+	ocid *string
+}
+
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.rows.Scan(append([]any{p.ocid}, dest...)...)
 }
 
 // scanReleaseMeta scans release columns (row id, release_id, sha256, date,
@@ -617,11 +735,15 @@ func (s *Store) compileJob(j *job, compile CompileFunc) {
 // A compile failure becomes a problem; a database error aborts.
 func (b *batch) recompileAll(compile CompileFunc, res *BatchResult) error {
 	jobs := make([]*job, 0, len(b.order))
+	current, err := b.loadCurrentAll(b.order)
+	if err != nil {
+		return fmt.Errorf("load releases: %w", err)
+	}
+	if err := b.loadContracts(b.order); err != nil {
+		return fmt.Errorf("load contracts: %w", err)
+	}
 	for _, ocid := range b.order {
-		rels, err := b.loadCurrent(ocid)
-		if err != nil {
-			return fmt.Errorf("load releases of %s: %w", ocid, err)
-		}
+		rels := current[ocid]
 		last := b.affected[ocid]
 		if last == nil { // Recompile: no release of this batch changed it
 			if len(rels) == 0 {
@@ -675,18 +797,42 @@ func (b *batch) recompileAll(compile CompileFunc, res *BatchResult) error {
 	return nil
 }
 
+// loadContracts reads the existing contract rows of ocids in one query.
+func (b *batch) loadContracts(ocids []string) error {
+	b.contracts = make(map[string]contractRow, len(ocids))
+	if len(ocids) == 0 {
+		return nil
+	}
+	rows, err := b.query(`SELECT c.ocid, c.id, d.facts FROM contracts c JOIN contract_docs d ON d.contract_id = c.id
+		WHERE c.ocid IN (SELECT value FROM json_each(?))`, jsonList(ocids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ocid string
+		var c contractRow
+		if err := rows.Scan(&ocid, &c.id, &c.facts); err != nil {
+			return err
+		}
+		b.contracts[ocid] = c
+	}
+	return rows.Err()
+}
+
 // facts are the exact contribution of one contract to the aggregates. They
 // are stored with the contract so that a recompile subtracts precisely what
 // the previous version added.
 type facts struct {
-	Buyer     string      `json:"b,omitempty"`
-	BuyerType string      `json:"t,omitempty"`
-	Country   string      `json:"c,omitempty"`
-	Source    string      `json:"s,omitempty"`
-	Category  string      `json:"g,omitempty"`
-	SeenAt    int64       `json:"d,omitempty"`
-	Awards    []factAward `json:"a,omitempty"`
-	Names     [][2]string `json:"n,omitempty"` // distinct (party ID, name)
+	Buyer      string      `json:"b,omitempty"`
+	BuyerType  string      `json:"t,omitempty"`
+	Country    string      `json:"c,omitempty"`
+	Source     string      `json:"s,omitempty"`
+	Category   string      `json:"g,omitempty"`
+	Department string      `json:"p,omitempty"` // procure.Contract.Department
+	SeenAt     int64       `json:"d,omitempty"`
+	Awards     []factAward `json:"a,omitempty"`
+	Names      [][2]string `json:"n,omitempty"` // distinct (party ID, name)
 }
 
 type factAward struct {
@@ -768,12 +914,13 @@ func seenAt(c *procure.Contract) int64 {
 
 func factsOf(c *procure.Contract) facts {
 	f := facts{
-		Buyer:     c.Buyer.ID,
-		BuyerType: buyerTypeOf(c.BuyerType),
-		Country:   c.Country,
-		Source:    c.Source,
-		Category:  c.Category,
-		SeenAt:    seenAt(c),
+		Buyer:      c.Buyer.ID,
+		BuyerType:  buyerTypeOf(c.BuyerType),
+		Country:    c.Country,
+		Source:     c.Source,
+		Category:   c.Category,
+		Department: c.Department,
+		SeenAt:     seenAt(c),
 	}
 	for _, a := range c.Awards {
 		fa := factAward{Year: awardYear(a, c), Counted: a.Counted, HasValue: a.HasValue, Suppliers: awardSuppliers(a)}
@@ -811,19 +958,8 @@ func factsOf(c *procure.Contract) facts {
 func (b *batch) writeContract(j *job) error {
 	ocid, c, nf := j.ocid, &j.c, &j.nf
 	// The previous version, if any.
-	var cid int64
-	var oldFacts []byte
-	row, err := b.queryRow(`SELECT c.id, d.facts FROM contracts c JOIN contract_docs d ON d.contract_id = c.id
-		WHERE c.ocid = ?`, ocid)
-	if err != nil {
-		return err
-	}
-	exists := true
-	if err := row.Scan(&cid, &oldFacts); errors.Is(err, sql.ErrNoRows) {
-		exists = false
-	} else if err != nil {
-		return err
-	}
+	prev, exists := b.contracts[ocid]
+	cid, oldFacts := prev.id, prev.facts
 	if exists {
 		var of facts
 		if err := json.Unmarshal(oldFacts, &of); err != nil {
@@ -858,6 +994,7 @@ func (b *batch) writeContract(j *job) error {
 			return err
 		}
 	}
+	b.contracts[ocid] = contractRow{id: cid, facts: j.facts}
 	if _, err := b.exec(`INSERT INTO contract_docs (contract_id, facts, summary, changes, compiled) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (contract_id) DO UPDATE SET facts = excluded.facts, summary = excluded.summary,
 		changes = excluded.changes, compiled = excluded.compiled`,

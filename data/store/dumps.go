@@ -382,40 +382,18 @@ type DumpParty struct {
 
 // EachParty calls fn with every organisation in ID order.
 func (d *DumpSnapshot) EachParty(ctx context.Context, fn func(DumpParty) error) error {
-	after := ""
-	for {
-		rows, err := d.tx.QueryContext(ctx, "SELECT "+partyCols+`, buyer_contracts, buyer_awards, supplier_awards
-			FROM parties WHERE id > ? ORDER BY id LIMIT ?`, after, 1000)
-		if err != nil {
-			return fmt.Errorf("each party: %w", err)
-		}
-		var chunk []DumpParty
-		for rows.Next() {
+	return eachPage(ctx, d.tx, "each party", "SELECT "+partyCols+`, buyer_contracts, buyer_awards, supplier_awards
+			FROM parties WHERE id > ? ORDER BY id LIMIT ?`, 1000,
+		func(rows *sql.Rows) (DumpParty, string, error) {
 			var p partyRow
 			var dp DumpParty
 			if err := rows.Scan(&p.id, &p.name, &p.scheme, &p.identifier, &p.legalName, &p.country, &p.address, &p.buyerType,
 				&p.language, &p.additionalIDs, &p.seenAt, &dp.BuyerContracts, &dp.BuyerAwards, &dp.SupplierAwards); err != nil {
-				rows.Close()
-				return fmt.Errorf("each party: %w", err)
+				return DumpParty{}, "", err
 			}
 			dp.Party = p.toParty()
-			chunk = append(chunk, dp)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("each party: %w", err)
-		}
-		for _, p := range chunk {
-			if err := fn(p); err != nil {
-				return err
-			}
-		}
-		if len(chunk) < 1000 {
-			return nil
-		}
-		after = chunk[len(chunk)-1].Party.ID
-	}
+			return dp, dp.Party.ID, nil
+		}, fn)
 }
 
 // Scopes of DumpTotal.

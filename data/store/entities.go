@@ -672,27 +672,25 @@ func (a *entityApplier) component(seed int64, res *EntityBatchResult) ([]int64, 
 // ---- reads ----
 
 func (s *Store) decodeEntity(blob []byte) (procure.Entity, error) {
-	var e procure.Entity
-	b, err := s.codec.unpack(blob)
-	if err != nil {
-		return e, err
-	}
-	if err := json.Unmarshal(b, &e); err != nil {
-		return e, fmt.Errorf("decode stored entity: %w: %w", procure.ErrCorrupt, err)
-	}
-	return e, nil
+	return decodeRecord[procure.Entity](s, blob, "entity")
 }
 
 func (s *Store) decodeRelationship(blob []byte) (procure.Relationship, error) {
-	var r procure.Relationship
+	return decodeRecord[procure.Relationship](s, blob, "relationship")
+}
+
+// decodeRecord unpacks and decodes a stored entity or relationship
+// document; what names its kind in errors.
+func decodeRecord[T any](s *Store, blob []byte, what string) (T, error) {
+	var v T
 	b, err := s.codec.unpack(blob)
 	if err != nil {
-		return r, err
+		return v, err
 	}
-	if err := json.Unmarshal(b, &r); err != nil {
-		return r, fmt.Errorf("decode stored relationship: %w: %w", procure.ErrCorrupt, err)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, fmt.Errorf("decode stored %s: %w: %w", what, procure.ErrCorrupt, err)
 	}
-	return r, nil
+	return v, nil
 }
 
 // queryer is a *sql.DB or *sql.Tx.
@@ -1057,39 +1055,19 @@ func (s *Store) EntityCandidates(ctx context.Context, name string, limit int) ([
 // ID order, reading in pages so that no read transaction stays open while
 // fn runs. It stops at the first error fn returns.
 func (s *Store) EachEntity(ctx context.Context, fn func(procure.Entity) error) error {
-	after := ""
-	for {
-		rows, err := s.r.QueryContext(ctx, "SELECT id, doc FROM entities WHERE id > ? ORDER BY id LIMIT ?", after, entityPage)
-		if err != nil {
-			return fmt.Errorf("each entity: %w", err)
-		}
-		var page []procure.Entity
-		for rows.Next() {
+	return eachPage(ctx, s.r, "each entity", "SELECT id, doc FROM entities WHERE id > ? ORDER BY id LIMIT ?", entityPage,
+		func(rows *sql.Rows) (procure.Entity, string, error) {
+			var id string
 			var blob []byte
-			if err := rows.Scan(&after, &blob); err != nil {
-				rows.Close()
-				return fmt.Errorf("each entity: %w", err)
+			if err := rows.Scan(&id, &blob); err != nil {
+				return procure.Entity{}, "", err
 			}
 			e, err := s.decodeEntity(blob)
 			if err != nil {
-				rows.Close()
-				return fmt.Errorf("each entity: %w", err)
+				return procure.Entity{}, "", err
 			}
-			page = append(page, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("each entity: %w", err)
-		}
-		for _, e := range page {
-			if err := fn(e); err != nil {
-				return err
-			}
-		}
-		if len(page) < entityPage {
-			return nil
-		}
-	}
+			return e, id, nil
+		}, fn)
 }
 
 // EntityCounts returns how many entity and relationship records are stored.

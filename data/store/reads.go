@@ -196,71 +196,71 @@ func (s *Store) MarkAllDirty(ctx context.Context) error {
 // imports may commit meanwhile; a contract changed during the walk is dirty
 // again afterwards). It stops at the first error fn returns.
 func (s *Store) EachContract(ctx context.Context, fn func(procure.Contract) error) error {
-	after := ""
-	for {
-		rows, err := s.r.QueryContext(ctx, `SELECT c.ocid, d.summary FROM contracts c
-			JOIN contract_docs d ON d.contract_id = c.id WHERE c.ocid > ? ORDER BY c.ocid LIMIT ?`, after, eachChunk)
-		if err != nil {
-			return fmt.Errorf("each contract: %w", err)
-		}
-		var chunk []procure.Contract
-		for rows.Next() {
+	return eachPage(ctx, s.r, "each contract", `SELECT c.ocid, d.summary FROM contracts c
+			JOIN contract_docs d ON d.contract_id = c.id WHERE c.ocid > ? ORDER BY c.ocid LIMIT ?`, eachChunk,
+		func(rows *sql.Rows) (procure.Contract, string, error) {
+			var ocid string
 			var b []byte
-			if err := rows.Scan(&after, &b); err != nil {
-				rows.Close()
-				return fmt.Errorf("each contract: %w", err)
+			if err := rows.Scan(&ocid, &b); err != nil {
+				return procure.Contract{}, "", err
 			}
 			c, err := s.decodeSummary(b)
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("each contract %s: %w", after, err)
-			}
-			chunk = append(chunk, c)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("each contract: %w", err)
-		}
-		for _, c := range chunk {
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		if len(chunk) < eachChunk {
-			return nil
-		}
-	}
+			return c, ocid, err // the error names the contract
+		}, fn)
 }
 
 // EachOCID calls fn with every ocid that has stored releases, compiled or
 // not, in order, reading them in chunks (for a full Recompile).
 func (s *Store) EachOCID(ctx context.Context, fn func(ocid string) error) error {
+	return eachPage(ctx, s.r, "each ocid", `SELECT DISTINCT ocid FROM releases WHERE ocid > ? ORDER BY ocid LIMIT ?`, 1000,
+		func(rows *sql.Rows) (string, string, error) {
+			var ocid string
+			if err := rows.Scan(&ocid); err != nil {
+				return "", "", err
+			}
+			return ocid, ocid, nil
+		}, fn)
+}
+
+// eachPage walks a keyset-paged query in pages of size rows: query takes
+// the key after which to start and the page size, in that order, and is
+// ordered by the key. scan reads one row and returns the item and its key
+// (a scan error that comes with the key names it in the message). A page
+// is read completely and its rows closed before fn runs on its items, so
+// no read transaction stays open while fn runs. It stops at the first
+// error fn returns (returned as is); store errors are wrapped with what.
+func eachPage[T any](ctx context.Context, q queryer, what, query string, size int,
+	scan func(*sql.Rows) (item T, key string, err error), fn func(T) error) error {
 	after := ""
 	for {
-		rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT ocid FROM releases WHERE ocid > ? ORDER BY ocid LIMIT ?`, after, 1000)
+		rows, err := q.QueryContext(ctx, query, after, size)
 		if err != nil {
-			return fmt.Errorf("each ocid: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		var chunk []string
+		var page []T
 		for rows.Next() {
-			if err := rows.Scan(&after); err != nil {
+			v, key, err := scan(rows)
+			if err != nil {
 				rows.Close()
-				return fmt.Errorf("each ocid: %w", err)
+				if key != "" {
+					return fmt.Errorf("%s %s: %w", what, key, err)
+				}
+				return fmt.Errorf("%s: %w", what, err)
 			}
-			chunk = append(chunk, after)
+			page = append(page, v)
+			after = key
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return fmt.Errorf("each ocid: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		for _, o := range chunk {
-			if err := fn(o); err != nil {
+		for _, v := range page {
+			if err := fn(v); err != nil {
 				return err
 			}
 		}
-		if len(chunk) < 1000 {
+		if len(page) < size {
 			return nil
 		}
 	}

@@ -36,37 +36,16 @@ func (s *Store) RiskMarks(ctx context.Context) (contracts, entities int64, err e
 // award, in ID order. It reads in pages, so no read transaction stays open
 // while fn runs (fn may write).
 func (s *Store) EachSupplier(ctx context.Context, fn func(procure.Party) error) error {
-	after := ""
-	for {
-		rows, err := s.r.QueryContext(ctx, "SELECT "+partyCols+" FROM parties WHERE supplier_awards > 0 AND id > ? ORDER BY id LIMIT 500", after)
-		if err != nil {
-			return fmt.Errorf("suppliers: %w", err)
-		}
-		var page []procure.Party
-		for rows.Next() {
+	return eachPage(ctx, s.r, "suppliers", "SELECT "+partyCols+" FROM parties WHERE supplier_awards > 0 AND id > ? ORDER BY id LIMIT ?", 500,
+		func(rows *sql.Rows) (procure.Party, string, error) {
 			var p partyRow
 			if err := rows.Scan(&p.id, &p.name, &p.scheme, &p.identifier, &p.legalName, &p.country, &p.address, &p.buyerType,
 				&p.language, &p.additionalIDs, &p.seenAt); err != nil {
-				rows.Close()
-				return fmt.Errorf("suppliers: %w", err)
+				return procure.Party{}, "", err
 			}
-			page = append(page, p.toParty())
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("suppliers: %w", err)
-		}
-		for _, p := range page {
-			if err := fn(p); err != nil {
-				return err
-			}
-		}
-		if len(page) < 500 {
-			return nil
-		}
-		after = page[len(page)-1].ID
-	}
+			party := p.toParty()
+			return party, party.ID, nil
+		}, fn)
 }
 
 // SupplierParty returns the stored details of a supplier (ErrNotFound when

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -235,8 +233,7 @@ func TestReadRobustFile(t *testing.T) {
 // The releases are valid OCDS 1.1 (release package schema, formats
 // asserted), checked on the hand-made file and samples of every real file.
 func TestReleasesValidateAgainstOCDSSchema(t *testing.T) {
-	dir := testenv.SharedData(t, "schema", "ocds-1.1")
-	sch := compileReleasePackageSchema(t, dir)
+	sch := testenv.OCDSReleasePackageSchema(t)
 	m, _ := ParseMapping([]byte(robustMapping), "x")
 	res := readWith(t, m, []byte(strings.Join(robustLines, "\n")), "springfield.csv")
 	rels := res.rels
@@ -275,40 +272,10 @@ func TestReleasesValidateAgainstOCDSSchema(t *testing.T) {
 	t.Logf("%d releases validated", len(rels))
 }
 
-type schemaLoader struct{ dir string }
-
-const schemaBase = "https://standard.open-contracting.org/schema/1__1__5/"
-
-func (l schemaLoader) Load(url string) (any, error) {
-	name, ok := strings.CutPrefix(url, schemaBase)
-	if !ok || strings.Contains(name, "/") {
-		return nil, fmt.Errorf("schema %s is not in the local OCDS 1.1 copy", url)
-	}
-	f, err := os.Open(filepath.Join(l.dir, name))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return jsonschema.UnmarshalJSON(f)
-}
-
-func compileReleasePackageSchema(t *testing.T, dir string) *jsonschema.Schema {
-	t.Helper()
-	c := jsonschema.NewCompiler()
-	c.UseLoader(schemaLoader{dir})
-	c.AssertFormat()
-	sch, err := c.Compile(schemaBase + "release-package-schema.json")
-	if err != nil {
-		t.Fatalf("compile OCDS release package schema: %v", err)
-	}
-	return sch
-}
-
 // The schema must reject a broken release, or the test above proves
 // nothing.
 func TestSchemaRejectsBrokenRelease(t *testing.T) {
-	dir := testenv.SharedData(t, "schema", "ocds-1.1")
-	sch := compileReleasePackageSchema(t, dir)
+	sch := testenv.OCDSReleasePackageSchema(t)
 	m, _ := ParseMapping([]byte(robustMapping), "x")
 	res := readWith(t, m, []byte(strings.Join(robustLines, "\n")), "springfield.csv")
 	good := string(res.rels[0].Raw)
