@@ -26,6 +26,9 @@ const (
 	numLangs
 )
 
+// langKeys are the lang field's values, per language.
+var langKeys = [numLangs]string{langGeneric: "xx", langEnglish: "en", langSpanish: "es", langRomanian: "ro", langRussian: "ru", langUkrainian: "uk"}
+
 // langOf maps a BCP 47 tag ("es", "es-CL", "ru_RU") to its analyzer.
 func langOf(tag string) langID {
 	if i := strings.IndexAny(tag, "-_"); i >= 0 {

@@ -28,7 +28,10 @@ type prefixCounter func(field, prefix string, limit int) (int, error)
 // compiler turns a parsed query into a bleve query and collects what the
 // highlighter needs.
 type compiler struct {
-	keepStop  bool // search stop words too (when nothing else is left)
+	keepStop bool // search stop words too (when nothing else is left)
+	// escape lets documents of the languages that drop a word lack it
+	// (see stop.go): set when the query has a term with other words.
+	escape    bool
 	count     prefixCounter
 	hl        *hlSet
 	expensive bool // prefixes or phrases
@@ -44,6 +47,7 @@ func (c *compiler) compile(q *Query) (query.Query, error) {
 	if q.Empty() {
 		return nil, nil
 	}
+	c.escape = hasContent(q.Root)
 	out, err := c.node(q.Root, false)
 	if err == nil && out == nil {
 		// Only stop words: search them after all.
@@ -52,6 +56,28 @@ func (c *compiler) compile(q *Query) (query.Query, error) {
 		out, err = c.node(q.Root, false)
 	}
 	return out, err
+}
+
+// hasContent reports whether a term of the tree has more than stop words
+// of some language (or is not a word search: a field value, a prefix).
+func hasContent(n Node) bool {
+	if n.Kind != NodeTerm {
+		for _, ch := range n.Children {
+			if !ch.Exclude && hasContent(ch) {
+				return true
+			}
+		}
+		return false
+	}
+	if n.Term.Prefix || (n.Term.Field != "" && n.Term.Field != "title") {
+		return true
+	}
+	for _, u := range units(n.Term.Text) {
+		if u.cjk != nil || (!u.stop && len(u.soft) == 0) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *compiler) node(n Node, excluded bool) (query.Query, error) {
@@ -140,7 +166,10 @@ func termsQ(field string, terms []string) query.Query {
 type unit struct {
 	v    [numViews]string
 	cjk  []string // folded CJK characters of a run
-	stop bool     // a stop word in some language
+	stop bool     // an English stop word: a gap (see stop.go)
+	// soft lists the other languages that drop the word (not an English
+	// stop word): required in documents of any other language.
+	soft []langID
 }
 
 // units analyses a term's text into words and CJK runs.
@@ -159,7 +188,11 @@ func units(text string) []unit {
 			return
 		}
 		v := views(p.text)
-		out = append(out, unit{v: v, stop: anyStop[v[viewFold]]})
+		u := unit{v: v, stop: stopWords[langEnglish][v[viewFold]]}
+		if !u.stop {
+			u.soft = stopLangs[v[viewFold]]
+		}
+		out = append(out, u)
 		lastEnd = p.end
 	})
 	return out
@@ -197,21 +230,21 @@ func (c *compiler) note(field string, terms []string, positive bool) {
 // when nothing constrains the match.
 func (c *compiler) wordsQuery(field string, us []unit, phrase, positive bool) query.Query {
 	var must []query.Query
-	var seg [][]string // the current phrase segment: alternatives per position
+	var seg []phraseSlot // the current phrase segment
 	flush := func() {
-		for len(seg) > 0 && len(seg[len(seg)-1]) == 0 {
+		for len(seg) > 0 && seg[len(seg)-1].gap() {
 			seg = seg[:len(seg)-1]
 		}
 		switch {
 		case len(seg) == 1:
-			must = append(must, termsQ(field, seg[0]))
+			must = append(must, seg[0].query(field))
 		case len(seg) >= 2:
 			must = append(must, newPhraseQuery(seg, fText))
 			c.expensive = true
 			if field != fText {
-				for _, alts := range seg {
-					if len(alts) > 0 {
-						must = append(must, termsQ(field, alts))
+				for _, sl := range seg {
+					if !sl.gap() {
+						must = append(must, sl.query(field))
 					}
 				}
 			}
@@ -231,17 +264,20 @@ func (c *compiler) wordsQuery(field string, us []unit, phrase, positive bool) qu
 		}
 		if u.stop && !c.keepStop {
 			if len(seg) > 0 {
-				seg = append(seg, nil) // a gap
+				seg = append(seg, phraseSlot{}) // a gap
 			}
 			continue
 		}
-		alts := alternatives(u.v)
-		c.note(field, alts, positive)
+		sl := phraseSlot{alts: alternatives(u.v)}
+		if c.escape && !c.keepStop {
+			sl.langs = u.soft
+		}
+		c.note(field, sl.alts, positive)
 		if phrase {
-			seg = append(seg, alts)
+			seg = append(seg, sl)
 			continue
 		}
-		must = append(must, termsQ(field, alts))
+		must = append(must, sl.query(field))
 	}
 	flush()
 	return conj(must)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -25,12 +26,37 @@ import (
 // documents hold all the words but few the phrase, that was about half of
 // a phrase search.
 type phraseQuery struct {
-	terms [][]string
+	slots []phraseSlot
 	field string
 }
 
-func newPhraseQuery(terms [][]string, field string) *phraseQuery {
-	return &phraseQuery{terms: terms, field: field}
+// phraseSlot is one position of a phrase: the word's forms (none: a gap)
+// and the languages whose documents may lack it (a stop word there, see
+// stop.go). In a document of one of those languages that lacks every
+// form, the slot is a gap.
+type phraseSlot struct {
+	alts  []string
+	langs []langID
+}
+
+func (s phraseSlot) gap() bool { return len(s.alts) == 0 }
+
+// query matches the documents that have one of the slot's forms in field,
+// or are in one of its languages.
+func (s phraseSlot) query(field string) query.Query {
+	q := termsQ(field, s.alts)
+	if len(s.langs) == 0 {
+		return q
+	}
+	qs := []query.Query{q}
+	for _, l := range s.langs {
+		qs = append(qs, termQ(fLang, langKeys[l]))
+	}
+	return disj(qs)
+}
+
+func newPhraseQuery(slots []phraseSlot, field string) *phraseQuery {
+	return &phraseQuery{slots: slots, field: field}
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
@@ -41,9 +67,9 @@ func (q *phraseQuery) Searcher(ctx context.Context, i index.IndexReader, m mappi
 			_ = c.Close()
 		}
 	}
-	for _, alts := range q.terms {
+	for _, sl := range q.slots {
 		var ts []search.Searcher
-		for _, t := range alts {
+		for _, t := range sl.alts {
 			if t == "" {
 				continue
 			}
@@ -56,6 +82,19 @@ func (q *phraseQuery) Searcher(ctx context.Context, i index.IndexReader, m mappi
 				return nil, fmt.Errorf("phrase: %w", err)
 			}
 			ts = append(ts, s)
+		}
+		if len(ts) > 0 {
+			for _, l := range sl.langs {
+				s, err := searcher.NewTermSearcher(ctx, i, langKeys[l], fLang, 0, options)
+				if err != nil {
+					for _, s := range ts {
+						_ = s.Close()
+					}
+					closeAll()
+					return nil, fmt.Errorf("phrase: %w", err)
+				}
+				ts = append(ts, s)
+			}
 		}
 		switch len(ts) {
 		case 0:
@@ -79,20 +118,20 @@ func (q *phraseQuery) Searcher(ctx context.Context, i index.IndexReader, m mappi
 		closeAll()
 		return nil, fmt.Errorf("phrase: %w", err)
 	}
-	s := &phraseSearcher{must: must, field: q.field, anchor: -1}
-	s.slots = make([]map[string]bool, len(q.terms))
-	for k, alts := range q.terms {
-		for _, t := range alts {
+	s := &phraseSearcher{must: must, field: q.field}
+	s.slots = make([]map[string]bool, len(q.slots))
+	for k, sl := range q.slots {
+		for _, t := range sl.alts {
 			if t == "" {
 				continue
 			}
 			if s.slots[k] == nil {
-				s.slots[k] = make(map[string]bool, len(alts))
+				s.slots[k] = make(map[string]bool, len(sl.alts))
 			}
 			s.slots[k][t] = true
 		}
-		if s.slots[k] != nil && s.anchor < 0 {
-			s.anchor = k
+		if s.slots[k] != nil && len(sl.langs) > 0 && k < 64 {
+			s.soft |= 1 << k
 		}
 	}
 	// As bleve's phrase searcher does: normalise the conjunction's weight.
@@ -106,11 +145,12 @@ type phraseSearcher struct {
 	must  search.Searcher
 	field string
 	// slots holds the alternatives of each phrase position (nil: a gap);
-	// anchor is the first that is not a gap; bits maps each alternative to
-	// the slots it fills (bit k: slot k).
-	slots  []map[string]bool
-	anchor int
-	bits   map[string]uint64
+	// soft marks the slots that are gaps in a document lacking all their
+	// alternatives (the conjunction let it through by its language); bits
+	// maps each alternative to the slots it fills (bit k: slot k).
+	slots []map[string]bool
+	soft  uint64
+	bits  map[string]uint64
 	// scratch: the positions of the phrase's words in the document
 	locs []phraseLoc
 }
@@ -146,9 +186,10 @@ func (s *phraseSearcher) Advance(ctx *search.SearchContext, ID index.IndexIntern
 }
 
 // matches reports whether the document has the phrase: a position p with
-// a word of slot k at p+k for every slot k that is not a gap.
+// a word of slot k at p+k for every slot k that is required (not a gap,
+// and for a soft slot, one of its words occurs in the document).
 func (s *phraseSearcher) matches(d *search.DocumentMatch) bool {
-	if len(s.slots) > 64 || s.anchor < 0 {
+	if len(s.slots) > 64 {
 		return false // never built: queries have at most MaxQueryTerms words
 	}
 	if s.bits == nil {
@@ -160,24 +201,40 @@ func (s *phraseSearcher) matches(d *search.DocumentMatch) bool {
 		}
 	}
 	locs := s.locs[:0]
+	var present uint64
 	for _, ftl := range d.FieldTermLocations {
 		if ftl.Field != s.field {
 			continue
 		}
 		if b := s.bits[ftl.Term]; b != 0 {
 			locs = append(locs, phraseLoc{ftl.Location.Pos, b})
+			present |= b
 		}
 	}
 	s.locs = locs
-	a := uint64(s.anchor)
+	var required uint64
+	anchor := -1
+	for k, alts := range s.slots {
+		if alts == nil || (s.soft&(1<<k) != 0 && present&(1<<k) == 0) {
+			continue
+		}
+		required |= 1 << k
+		if anchor < 0 {
+			anchor = k
+		}
+	}
+	if anchor < 0 {
+		return true // only words this document's language does not index
+	}
+	a := uint64(anchor)
 	for _, l := range locs {
 		if l.bits&(1<<a) == 0 || l.pos < a {
 			continue
 		}
 		start := l.pos - a
 		ok := true
-		for k := s.anchor + 1; k < len(s.slots) && ok; k++ {
-			if s.slots[k] == nil {
+		for k := anchor + 1; k < len(s.slots) && ok; k++ {
+			if required&(1<<k) == 0 {
 				continue
 			}
 			ok = false

@@ -81,7 +81,15 @@ func TestPhraseQueryLikeBleve(t *testing.T) {
 	found := 0
 	for _, terms := range phrases {
 		for _, within := range []bool{false, true} {
-			ours, theirs := query.Query(newPhraseQuery(terms, fText)), query.Query(query.NewMultiPhraseQuery(terms, fText))
+			slots := make([]phraseSlot, len(terms))
+			for k, alts := range terms {
+				for _, a := range alts {
+					if a != "" {
+						slots[k].alts = append(slots[k].alts, a)
+					}
+				}
+			}
+			ours, theirs := query.Query(newPhraseQuery(slots, fText)), query.Query(query.NewMultiPhraseQuery(terms, fText))
 			if within {
 				other := termQ(fText, "zebrafish")
 				ours = query.NewConjunctionQuery([]query.Query{ours, other})

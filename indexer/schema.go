@@ -20,7 +20,7 @@ import (
 // version it was built with; Open reports NeedsRebuild when it differs.
 // Change it whenever a change here or in the analysis would make an old
 // index answer differently.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Index fields. Documents are built by hand (one per contract, doc ID = ocid)
 // and added with bleve's IndexAdvanced, so each text is analysed with the
@@ -35,6 +35,9 @@ const MappingVersion = 2
 // amount_band, amount_mag and month fields are gone (the columns hold the
 // amount and the day); ocid: searches bleve's own document ID field instead
 // of a copy of it.
+//
+// Version 3: the lang field (query words that are stop words in only some
+// languages are required in the others).
 const (
 	fText      = "text"       // I TV: words of title, description, awards, items, buyer/supplier names and qualified party IDs (stemmed per language, Cyrillic + names also as skeletons, CJK unigrams+bigrams)
 	fTitle     = "title"      // I:    words of the title (title:… and the title boost)
@@ -53,6 +56,7 @@ const (
 	fLabel     = "plabel"     // I NF: "ID\x1fName" of every party: facet labels come from its term dictionary
 	fAmount    = "amount"     // I DV NF: exact amount sort key (amountKey); amount column
 	fDate      = "date"       // I DV NF: calendar day "20190503" (sort key); day column
+	fLang      = "lang"       // I NF: the analysis language of the text (langKeys), for stop words
 	fHit       = "hit"        // S: the result-list record (storedHit as JSON)
 )
 
@@ -509,6 +513,7 @@ func buildDocument(c *procure.Contract) (*document.Document, error) {
 		bt = procure.BuyerOther
 	}
 	doc.AddField(keywordField(fBuyerType, string(bt)))
+	doc.AddField(keywordField(fLang, langKeys[langOf(c.Language)]))
 	if c.Country != "" {
 		doc.AddField(keywordField(fCountry, strings.ToUpper(strings.TrimSpace(c.Country))))
 	}

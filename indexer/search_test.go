@@ -457,3 +457,53 @@ func FuzzSnippet(f *testing.F) {
 		}
 	})
 }
+
+// Words that are stop words only in some languages ("face" and "care" in
+// Romanian, "de" in Spanish) stay required in the documents of every
+// other language: "face recognition" must not turn into "recognition".
+func TestStopWordsOfOtherLanguages(t *testing.T) {
+	c := func(n int, lang, title string) procure.Contract {
+		return procure.Contract{OCID: fmt.Sprintf("ocds-t-%02d", n), Language: lang, Title: title,
+			Buyer: ref("B-1", "Some Buyer"), Date: day("2021-03-04")}
+	}
+	ix := openTest(t, []procure.Contract{
+		c(1, "en", "Face recognition software for school entrances"),
+		c(2, "en", "Recognition awards; repainting the north face of the building"),
+		c(3, "en", "Recognition plaques"),
+		c(4, "en", "Social care services for older residents"),
+		c(5, "en", "Social housing repairs and day care"),
+		c(6, "ro", "Servicii de asistență socială care include transport"),
+		c(7, "es", "Servicios de limpieza hospitalaria"),
+		c(8, "en", "Servicios de limpieza (cleaning services)"),
+		c(9, "en", "Servicios limpieza"),
+	})
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{`"face recognition"`, ids(1)},
+		{`face recognition`, ids(1, 2)},
+		{`"social care"`, ids(4, 6)}, // 6: "socială" (stemmed) then "care", a gap in Romanian text
+		{`social care`, ids(4, 5, 6)},
+		{`"socială care include"`, ids(6)},
+		{`"social care include"`, ids(6)},
+		{`care`, ids(4, 5)}, // alone, a word is searched literally
+		{`"servicios de limpieza"`, ids(7, 8)},
+		{`servicios de limpieza`, ids(7, 8)},
+		{`"recognition face"`, nil},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), procure.SearchRequest{Q: tt.q, Limit: 100})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", tt.q, err)
+		}
+		got := ocids(res)
+		sort.Strings(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+		if res.Total != len(tt.want) {
+			t.Errorf("Search(%q) total = %d, want %d", tt.q, res.Total, len(tt.want))
+		}
+	}
+}

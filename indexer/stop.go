@@ -12,10 +12,14 @@ import (
 )
 
 // Stop words are not indexed in documents of their language (their
-// position is kept, so phrases still line up). At query time a word that
-// is a stop word in any language is left out of the conjunction and becomes
-// a gap in phrases: "ministerio de salud" finds "Ministerio de Salud" in a
-// Spanish document (where "de" is not indexed) and in any other.
+// position is kept, so phrases still line up). At query time an English
+// stop word is left out of the conjunction and becomes a gap in phrases.
+// A word that is a stop word only in other languages ("de", "care",
+// "face") is required in documents of every language that indexes it and
+// is a gap in documents of the languages that do not (the lang field
+// tells them apart): "ministerio de salud" finds "Ministerio de Salud" in
+// a Spanish document, where "de" is not indexed, while "face recognition"
+// still needs "face" in an English one ("face" is a Romanian stop word).
 
 // ukrainianStopWords are the most frequent Ukrainian function words.
 const ukrainianStopWords = `а або аж але б би бо був була були було бути в від вона вони воно все всі він
@@ -25,8 +29,10 @@ const ukrainianStopWords = `а або аж але б би бо був була �
 var (
 	// stopWords[l] holds the folded stop words of language l.
 	stopWords [numLangs]map[string]bool
-	// anyStop holds the stop words of every language, for queries.
+	// anyStop holds the stop words of every language.
 	anyStop = map[string]bool{}
+	// stopLangs lists, for each stop word, the languages that drop it.
+	stopLangs = map[string][]langID{}
 )
 
 func init() {
@@ -35,9 +41,10 @@ func init() {
 	stopWords[langRomanian] = loadStop(ro.RomanianStopWords)
 	stopWords[langRussian] = loadStop(ru.RussianStopWords)
 	stopWords[langUkrainian] = loadStop([]byte(ukrainianStopWords))
-	for _, m := range stopWords {
+	for l, m := range stopWords {
 		for w := range m {
 			anyStop[w] = true
+			stopLangs[w] = append(stopLangs[w], langID(l))
 		}
 	}
 }
