@@ -114,5 +114,11 @@ func readFile(o *options, f fileEntry, n int, fn func(Doc) error) error {
 	if err != nil {
 		return fmt.Errorf("source %s: %w", o.cfg.Name, err)
 	}
+	if cr, ok := r.(*capReader); ok && !cr.compressed {
+		// A plain file is as large as it is on disk: the cap guards
+		// against what decompression or a server could make of it, so it
+		// only stops a plain file that grows while it is read.
+		cr.max = max(cr.max, f.size)
+	}
 	return fn(Doc{Body: r, URL: f.path, RetrievedAt: time.Now().UTC(), Page: n, Size: f.size, Consumed: raw.Count})
 }

@@ -57,7 +57,8 @@ type Config struct {
 	// IdleTimeout fails a request that receives nothing (no headers, no body
 	// bytes) for this long (default 60s).
 	IdleTimeout time.Duration
-	// MaxBytes caps one document after decompression (default 4 GiB).
+	// MaxBytes caps one document after decompression (default 4 GiB): an
+	// HTTP body or a compressed file; a plain local file is read whole.
 	MaxBytes int64
 	// MaxRatio caps the decompressed:compressed ratio of gzip input once more
 	// than 16 MiB were decompressed (default 200; negative disables).
