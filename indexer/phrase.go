@@ -62,60 +62,49 @@ func newPhraseQuery(slots []phraseSlot, field string) *phraseQuery {
 func (q *phraseQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	options.IncludeTermVectors = true
 	var children []search.Searcher
-	closeAll := func() {
-		for _, c := range children {
+	closeAll := func(ss []search.Searcher) {
+		for _, c := range ss {
 			_ = c.Close()
 		}
 	}
 	for _, sl := range q.slots {
 		var ts []search.Searcher
+		add := func(term, field string, boost float64) error {
+			s, err := searcher.NewTermSearcher(ctx, i, term, field, boost, options)
+			if err == nil {
+				ts = append(ts, s)
+			}
+			return err
+		}
+		var err error
 		for _, t := range sl.alts {
-			if t == "" {
-				continue
+			if t != "" && err == nil {
+				err = add(t, q.field, 1.0)
 			}
-			s, err := searcher.NewTermSearcher(ctx, i, t, q.field, 1.0, options)
-			if err != nil {
-				for _, s := range ts {
-					_ = s.Close()
-				}
-				closeAll()
-				return nil, fmt.Errorf("phrase: %w", err)
-			}
-			ts = append(ts, s)
 		}
 		if len(ts) > 0 {
 			for _, l := range sl.langs {
-				s, err := searcher.NewTermSearcher(ctx, i, langKeys[l], fLang, 0, options)
-				if err != nil {
-					for _, s := range ts {
-						_ = s.Close()
-					}
-					closeAll()
-					return nil, fmt.Errorf("phrase: %w", err)
+				if err == nil {
+					err = add(langKeys[l], fLang, 0)
 				}
-				ts = append(ts, s)
 			}
 		}
-		switch len(ts) {
-		case 0:
-			continue // a gap
-		case 1:
-			children = append(children, ts[0])
-		default:
-			d, err := searcher.NewDisjunctionSearcher(ctx, i, ts, 1, options)
-			if err != nil {
-				for _, s := range ts {
-					_ = s.Close()
-				}
-				closeAll()
-				return nil, fmt.Errorf("phrase: %w", err)
+		if err == nil && len(ts) > 1 {
+			var d search.Searcher
+			if d, err = searcher.NewDisjunctionSearcher(ctx, i, ts, 1, options); err == nil {
+				ts = []search.Searcher{d}
 			}
-			children = append(children, d)
 		}
+		if err != nil {
+			closeAll(ts)
+			closeAll(children)
+			return nil, fmt.Errorf("phrase: %w", err)
+		}
+		children = append(children, ts...) // none for a gap
 	}
 	must, err := searcher.NewConjunctionSearcher(ctx, i, children, options)
 	if err != nil {
-		closeAll()
+		closeAll(children)
 		return nil, fmt.Errorf("phrase: %w", err)
 	}
 	s := &phraseSearcher{must: must, field: q.field}

@@ -237,10 +237,9 @@ func versionKey(ocid, id string, sha []byte) string {
 	return ocid + "\x00" + id + "\x00" + string(sha)
 }
 
-// heldVersions returns the stored versions (versionKey) among rels, read
-// in one query; nil when the query fails (everything is then compressed,
-// as for new releases).
-func (s *Store) heldVersions(ctx context.Context, rels []procure.SourceRelease, preps []prepared) map[string]bool {
+// preparedOCIDs lists, once each, the ocids of the releases that prepared
+// without a problem.
+func preparedOCIDs(rels []procure.SourceRelease, preps []prepared) []string {
 	var ocids []string
 	seen := map[string]bool{}
 	for i := range rels {
@@ -249,6 +248,14 @@ func (s *Store) heldVersions(ctx context.Context, rels []procure.SourceRelease, 
 			ocids = append(ocids, rels[i].OCID)
 		}
 	}
+	return ocids
+}
+
+// heldVersions returns the stored versions (versionKey) among rels, read
+// in one query; nil when the query fails (everything is then compressed,
+// as for new releases).
+func (s *Store) heldVersions(ctx context.Context, rels []procure.SourceRelease, preps []prepared) map[string]bool {
+	ocids := preparedOCIDs(rels, preps)
 	if len(ocids) == 0 {
 		return nil
 	}
@@ -424,14 +431,7 @@ func releaseProblem(r *procure.SourceRelease, sev procure.Severity, code, msg st
 // id) of rels in one query.
 func (b *batch) loadCurrentVersions(rels []procure.SourceRelease, preps []prepared) error {
 	b.current = map[relKey]currentVersion{}
-	var ocids []string
-	seen := map[string]bool{}
-	for i := range rels {
-		if preps[i].problem == nil && !seen[rels[i].OCID] {
-			seen[rels[i].OCID] = true
-			ocids = append(ocids, rels[i].OCID)
-		}
-	}
+	ocids := preparedOCIDs(rels, preps)
 	if len(ocids) == 0 {
 		return nil
 	}
