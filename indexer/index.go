@@ -300,6 +300,18 @@ func (ix *Index) Index(ctx context.Context, cs []procure.Contract) error {
 			ptrs = append(ptrs, &cs[i])
 		}
 	}
+	return ix.served(ctx, ptrs, nil, func() {
+		for _, c := range ptrs {
+			cc := *c
+			ix.journal[c.OCID] = &cc
+		}
+	})
+}
+
+// served writes upserts and deletes to the served generation under the
+// write lock, schedules the columns' warm-up, and when a rebuild is running
+// lets journal record the change for replay into the new generation.
+func (ix *Index) served(ctx context.Context, cs []*procure.Contract, deletes []string, journal func()) error {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
 	g, release, err := ix.acquire()
@@ -307,20 +319,20 @@ func (ix *Index) Index(ctx context.Context, cs []procure.Contract) error {
 		return err
 	}
 	defer release()
-	err = ix.write(ctx, g.idx, ptrs, nil)
+	err = ix.write(ctx, g.idx, cs, deletes)
 	ix.writes.Add(1)
 	g.written()
 	if ix.searched.Load() {
 		ix.warmSoon(g)
 	}
 	if err != nil {
-		return fmt.Errorf("index %d contracts: %w", len(ptrs), err)
+		if len(cs) > 0 {
+			return fmt.Errorf("index %d contracts: %w", len(cs), err)
+		}
+		return fmt.Errorf("delete %d contracts: %w", len(deletes), err)
 	}
 	if ix.journal != nil {
-		for _, c := range ptrs {
-			cc := *c
-			ix.journal[c.OCID] = &cc
-		}
+		journal()
 	}
 	return nil
 }
@@ -330,28 +342,11 @@ func (ix *Index) Delete(ctx context.Context, ocids []string) error {
 	if len(ocids) == 0 {
 		return nil
 	}
-	ix.writeMu.Lock()
-	defer ix.writeMu.Unlock()
-	g, release, err := ix.acquire()
-	if err != nil {
-		return err
-	}
-	defer release()
-	err = ix.write(ctx, g.idx, nil, ocids)
-	ix.writes.Add(1)
-	g.written()
-	if ix.searched.Load() {
-		ix.warmSoon(g)
-	}
-	if err != nil {
-		return fmt.Errorf("delete %d contracts: %w", len(ocids), err)
-	}
-	if ix.journal != nil {
+	return ix.served(ctx, nil, ocids, func() {
 		for _, id := range ocids {
 			ix.journal[id] = nil
 		}
-	}
-	return nil
+	})
 }
 
 // write executes upserts and deletes in batches of at most cfg.BatchSize,
