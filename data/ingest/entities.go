@@ -450,26 +450,8 @@ func (rn *entityRun) finish(rec procure.ImportRun, cause error) (procure.ImportR
 		}
 		rn.pending = nil
 	}
-	rec.Finished = r.cfg.Clock().UTC()
 	rec.Problems = rn.problems
-	if err := rn.e.cfg.Store.FinishRun(bk, rec); err != nil {
-		r.log.Error("cannot record the end of an entity import", "source", rec.Source, "run", rec.ID, "err", err)
-		if rec.Status != StatusFailed {
-			rec.Status, rec.Message = StatusFailed, fmt.Sprintf("cannot record the run: %v", err)
-		}
-	}
-	rn.reportProgress(true)
-	attrs := []any{"source", rec.Source, "run", rec.ID, "status", rec.Status, "read", rec.Read, "stored", rec.Stored,
-		"unchanged", rec.Unchanged, "warnings", rec.Warnings, "errors", rec.Errors, "duration", rec.Finished.Sub(rec.Started).Round(time.Millisecond)}
-	if rec.Status == StatusFailed {
-		r.log.Error("entity import failed", append(attrs, "message", rec.Message)...)
-		if cause == nil {
-			cause = errors.New(rec.Message)
-		}
-		return rec, fmt.Errorf("import %s: %w", rec.Source, cause)
-	}
-	r.log.Info("entity import finished", attrs...)
-	return rec, nil
+	return r.recordEnd(bk, "entity import", rn.e.cfg.Store.FinishRun, func() { rn.reportProgress(true) }, rec, cause)
 }
 
 // reportProgress calls the progress callback, throttled unless final.

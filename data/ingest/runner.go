@@ -530,25 +530,33 @@ func (r *Runner) startRun(ctx context.Context, name, format string, progress fun
 func (r *Runner) finishRun(ctx context.Context, rn *run, rec procure.ImportRun, cause error) (procure.ImportRun, error) {
 	bk, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
 	defer cancel()
-	rec.Finished = r.cfg.Clock().UTC()
 	rec.Problems = rn.problems
-	if err := r.cfg.Store.FinishRun(bk, rec); err != nil {
-		r.log.Error("cannot record the end of an import run", "source", rec.Source, "run", rec.ID, "err", err)
+	return r.recordEnd(bk, "import", r.cfg.Store.FinishRun, func() { rn.reportProgress(true) }, rec, cause)
+}
+
+// recordEnd stamps the end of a run (what: "import", "entity import"),
+// records it with finish (a failure to record fails the run), reports the
+// final progress and logs the outcome. The error wraps cause, or the run's
+// message when the run failed without one.
+func (r *Runner) recordEnd(ctx context.Context, what string, finish func(context.Context, procure.ImportRun) error, report func(), rec procure.ImportRun, cause error) (procure.ImportRun, error) {
+	rec.Finished = r.cfg.Clock().UTC()
+	if err := finish(ctx, rec); err != nil {
+		r.log.Error("cannot record the end of an "+what, "source", rec.Source, "run", rec.ID, "err", err)
 		if rec.Status != StatusFailed {
 			rec.Status, rec.Message = StatusFailed, fmt.Sprintf("cannot record the run: %v", err)
 		}
 	}
-	rn.reportProgress(true)
+	report()
 	attrs := []any{"source", rec.Source, "run", rec.ID, "status", rec.Status, "read", rec.Read, "stored", rec.Stored,
 		"unchanged", rec.Unchanged, "warnings", rec.Warnings, "errors", rec.Errors, "duration", rec.Finished.Sub(rec.Started).Round(time.Millisecond)}
 	if rec.Status == StatusFailed {
-		r.log.Error("import failed", append(attrs, "message", rec.Message)...)
+		r.log.Error(what+" failed", append(attrs, "message", rec.Message)...)
 		if cause == nil {
 			cause = errors.New(rec.Message)
 		}
 		return rec, fmt.Errorf("import %s: %w", rec.Source, cause)
 	}
-	r.log.Info("import finished", attrs...)
+	r.log.Info(what+" finished", attrs...)
 	return rec, nil
 }
 
