@@ -677,7 +677,7 @@ func hopOf(e procure.RiskEdge, ents map[string]procure.RiskEntity, asOf string) 
 	if e.Owner == "" {
 		h.Owner = "an undisclosed owner"
 		if e.UnspecifiedOwner != "" {
-			h.Meta = humanizeReason(e.UnspecifiedOwner)
+			h.Meta = procure.UnspecifiedOwnerText(e.UnspecifiedOwner)
 		}
 	}
 	switch {
@@ -741,34 +741,6 @@ func entityMeta(e procure.RiskEntity) string {
 		}
 	}
 	return strings.Join(parts, " · ")
-}
-
-func humanizeReason(reason string) string {
-	code, desc, _ := strings.Cut(reason, ":")
-	code, desc = strings.TrimSpace(code), strings.TrimSpace(desc)
-	words := reasonWords(code)
-	if desc != "" {
-		return words + ": " + strings.TrimSuffix(desc, ".")
-	}
-	return words
-}
-
-func reasonWords(code string) string {
-	switch code {
-	case "noBeneficialOwners":
-		return "the record says there are no beneficial owners"
-	case "subjectUnableToConfirmOrIdentifyBeneficialOwner":
-		return "the company could not identify its owner"
-	case "interestedPartyHasNotProvidedInformation":
-		return "the owner has not provided information"
-	case "subjectExemptFromDisclosure":
-		return "the company is exempt from disclosure"
-	case "interestedPartyExemptFromDisclosure":
-		return "the owner is exempt from disclosure"
-	case "unknown", "informationUnknownToPublisher":
-		return "unknown to the publisher"
-	}
-	return humanize(code)
 }
 
 func dateRange(start, end string) string {

@@ -194,7 +194,7 @@ func (sg *Subgraph) opaque(n *node) []string {
 	for _, e := range n.undisclosed {
 		why := "an owner is not disclosed"
 		if e.rel.UnspecifiedOwner != "" {
-			why += " (" + humanReason(e.rel.UnspecifiedOwner) + ")"
+			why += " (" + procure.UnspecifiedOwnerText(e.rel.UnspecifiedOwner) + ")"
 		}
 		why += ", share " + shareText(e.share)
 		if !hasString(out, why) {
@@ -219,36 +219,6 @@ func (n *node) jurisdiction() string {
 		}
 	}
 	return ""
-}
-
-// humanReason turns a BODS unspecified reason ("code" or "code:
-// description", as data/bods writes it) into words.
-func humanReason(reason string) string {
-	code, desc, _ := strings.Cut(reason, ":")
-	code, desc = strings.TrimSpace(code), strings.TrimSpace(desc)
-	words := reasonWords(code)
-	if desc != "" && !strings.EqualFold(desc, words) {
-		return words + ": " + strings.TrimSuffix(desc, ".")
-	}
-	return words
-}
-
-func reasonWords(code string) string {
-	switch code {
-	case "noBeneficialOwners":
-		return "the record says there are no beneficial owners"
-	case "subjectUnableToConfirmOrIdentifyBeneficialOwner":
-		return "the company could not identify its owner"
-	case "interestedPartyHasNotProvidedInformation":
-		return "the owner has not provided information"
-	case "subjectExemptFromDisclosure":
-		return "the company is exempt from disclosure"
-	case "interestedPartyExemptFromDisclosure":
-		return "the owner is exempt from disclosure"
-	case "unknown", "informationUnknownToPublisher":
-		return "unknown to the publisher"
-	}
-	return code
 }
 
 // merged is one entity combining the names, identifiers, countries and

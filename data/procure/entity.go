@@ -1,5 +1,7 @@
 package procure
 
+import "strings"
+
 import "time"
 
 // EntityKind is the kind of a register or list entity.
@@ -189,4 +191,31 @@ type SupplierLink struct {
 	Method     string      `json:"method"` // "identifier" or "name"
 	Certain    bool        `json:"certain"`
 	Match      MatchResult `json:"match"`
+}
+
+// UnspecifiedOwnerText turns a BODS unspecified-owner reason ("code" or
+// "code: description", as data/bods writes UnspecifiedOwner) into words
+// for people; an unknown code is kept as it is.
+func UnspecifiedOwnerText(reason string) string {
+	code, desc, _ := strings.Cut(reason, ":")
+	code, desc = strings.TrimSpace(code), strings.TrimSpace(desc)
+	words := code
+	switch code {
+	case "noBeneficialOwners":
+		words = "the record says there are no beneficial owners"
+	case "subjectUnableToConfirmOrIdentifyBeneficialOwner":
+		words = "the company could not identify its owner"
+	case "interestedPartyHasNotProvidedInformation":
+		words = "the owner has not provided information"
+	case "subjectExemptFromDisclosure":
+		words = "the company is exempt from disclosure"
+	case "interestedPartyExemptFromDisclosure":
+		words = "the owner is exempt from disclosure"
+	case "unknown", "informationUnknownToPublisher":
+		words = "unknown to the publisher"
+	}
+	if desc != "" && !strings.EqualFold(desc, words) {
+		return words + ": " + strings.TrimSuffix(desc, ".")
+	}
+	return words
 }

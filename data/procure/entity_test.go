@@ -1,0 +1,16 @@
+package procure
+
+import "testing"
+
+func TestUnspecifiedOwnerText(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"noBeneficialOwners", "the record says there are no beneficial owners"},
+		{"subjectExemptFromDisclosure: Listed on a regulated market.", "the company is exempt from disclosure: Listed on a regulated market"},
+		{"unknown: unknown to the publisher", "unknown to the publisher"},
+		{"someNewCode", "someNewCode"},
+	} {
+		if got := UnspecifiedOwnerText(tt.in); got != tt.want {
+			t.Errorf("UnspecifiedOwnerText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
