@@ -269,7 +269,7 @@ func (c *compiler) wordsQuery(field string, us []unit, phrase, positive bool) qu
 			continue
 		}
 		sl := phraseSlot{alts: alternatives(u.v)}
-		if c.escape && !c.keepStop {
+		if c.escape && !c.keepStop && positive { // an excluded word excludes only documents that have it
 			sl.langs = u.soft
 		}
 		c.note(field, sl.alts, positive)
