@@ -188,14 +188,9 @@ type entityRun struct {
 	rs       []procure.Relationship
 	pending  []procure.Problem
 	problems []procure.Problem
-	file     string
 	storeErr error
 
-	progress     func(Progress)
-	consumed     func() int64
-	bytesBefore  int64
-	totalBytes   int64
-	lastProgress time.Time
+	docMeter
 }
 
 func (e *EntityRunner) run(ctx context.Context, name, format string, parserOptions map[string]string, inputs []SourceConfig, cli bool, progress func(Progress)) (procure.ImportRun, error) {
@@ -205,7 +200,7 @@ func (e *EntityRunner) run(ctx context.Context, name, format string, parserOptio
 	}
 	defer release()
 	started := e.r.cfg.Clock().UTC()
-	rn := &entityRun{e: e, ctx: ctx, progress: progress,
+	rn := &entityRun{e: e, ctx: ctx, docMeter: docMeter{progress: progress},
 		rec: procure.ImportRun{Source: name, Started: started, Status: StatusRunning}}
 	id, err := e.cfg.Store.StartRun(ctx, name, started)
 	if err != nil {
@@ -320,23 +315,14 @@ func (rn *entityRun) guard(f func() error) (err error) {
 
 // document parses one fetched document.
 func (rn *entityRun) document(p EntityParser, d source.Doc, opts map[string]string) error {
-	rn.file, rn.consumed = d.URL, d.Consumed
+	rn.begin(d)
 	err := p.Document(rn.ctx, d.Body, ParseOptions{Source: rn.rec.Source, URL: d.URL, RetrievedAt: d.RetrievedAt, Options: opts}, rn)
-	switch {
-	case d.Size >= 0:
-		rn.bytesBefore += d.Size
-	case d.Consumed != nil:
-		rn.bytesBefore += d.Consumed()
-	}
-	rn.consumed = nil
+	rn.end(d)
 	if rn.storeErr != nil {
 		return rn.storeErr
 	}
 	if err != nil {
-		if rn.ctx.Err() != nil {
-			return fmt.Errorf("import cancelled: %w", context.Cause(rn.ctx))
-		}
-		return fmt.Errorf("read %s: %w", d.URL, err)
+		return readErr(rn.ctx, d.URL, err)
 	}
 	rn.reportProgress(false)
 	return nil
@@ -456,21 +442,8 @@ func (rn *entityRun) finish(rec procure.ImportRun, cause error) (procure.ImportR
 
 // reportProgress calls the progress callback, throttled unless final.
 func (rn *entityRun) reportProgress(final bool) {
-	if rn.progress == nil {
-		return
+	p := Progress{Source: rn.rec.Source, Records: rn.rec.Read, Stored: rn.rec.Stored}
+	if rn.due(final, &p) {
+		rn.deliver(p, final, rn.storeErr == nil)
 	}
-	now := time.Now()
-	if !final && now.Sub(rn.lastProgress) < progressEvery {
-		return
-	}
-	rn.lastProgress = now
-	b := rn.bytesBefore
-	if rn.consumed != nil {
-		b += rn.consumed()
-	}
-	p := Progress{Source: rn.rec.Source, File: rn.file, Bytes: b, TotalBytes: rn.totalBytes, Records: rn.rec.Read, Stored: rn.rec.Stored}
-	if final && p.TotalBytes > 0 && p.Bytes < p.TotalBytes && rn.storeErr == nil {
-		p.Bytes = p.TotalBytes
-	}
-	rn.progress(p)
 }

@@ -495,7 +495,7 @@ func (t *tracker) ready(chunk int) bool {
 // startRun records the run's start and starts its writer.
 func (r *Runner) startRun(ctx context.Context, name, format string, progress func(Progress)) (*run, error) {
 	started := r.cfg.Clock().UTC()
-	rn := &run{r: r, ctx: ctx, progress: progress,
+	rn := &run{r: r, ctx: ctx, docMeter: docMeter{progress: progress},
 		rec:        procure.ImportRun{Source: name, Started: started, Status: StatusRunning},
 		work:       make(chan job, 1),
 		writerDone: make(chan struct{}),
@@ -568,7 +568,6 @@ type run struct {
 	ctx           context.Context
 	parse         ParseFunc
 	parserOptions map[string]string
-	progress      func(Progress)
 
 	batch      []procure.SourceRelease
 	batchBytes int
@@ -576,11 +575,7 @@ type run struct {
 	maxDate    time.Time
 	fetchErr   error
 
-	file         string
-	consumed     func() int64
-	bytesBefore  int64
-	totalBytes   int64
-	lastProgress time.Time
+	docMeter
 
 	work       chan job
 	writerDone chan struct{}
@@ -638,23 +633,14 @@ func (rn *run) writerErr() error {
 
 // doc parses one fetched document.
 func (rn *run) doc(d source.Doc) error {
-	rn.file, rn.consumed = d.URL, d.Consumed
+	rn.begin(d)
 	err := rn.parse(rn.ctx, d.Body, ParseOptions{Source: rn.rec.Source, URL: d.URL, RetrievedAt: d.RetrievedAt, Options: rn.parserOptions}, rn.emit, rn.report)
-	switch {
-	case d.Size >= 0:
-		rn.bytesBefore += d.Size
-	case d.Consumed != nil:
-		rn.bytesBefore += d.Consumed()
-	}
-	rn.consumed = nil
+	rn.end(d)
 	if werr := rn.writerErr(); werr != nil {
 		return werr
 	}
 	if err != nil {
-		if ctxErr := rn.ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("import cancelled: %w", context.Cause(rn.ctx))
-		}
-		return fmt.Errorf("read %s: %w", d.URL, err)
+		return readErr(rn.ctx, d.URL, err)
 	}
 	rn.reportProgress(false)
 	return nil
@@ -860,23 +846,10 @@ func (rn *run) apply(j job) error {
 
 // reportProgress calls the progress callback, throttled unless final.
 func (rn *run) reportProgress(final bool) {
-	if rn.progress == nil {
-		return
-	}
-	now := time.Now()
-	if !final && now.Sub(rn.lastProgress) < progressEvery {
-		return
-	}
-	rn.lastProgress = now
-	b := rn.bytesBefore
-	if rn.consumed != nil {
-		b += rn.consumed()
-	}
 	rn.mu.Lock()
-	p := Progress{Source: rn.rec.Source, File: rn.file, Bytes: b, TotalBytes: rn.totalBytes, Records: rn.rec.Read, Stored: rn.rec.Stored}
+	p := Progress{Source: rn.rec.Source, Records: rn.rec.Read, Stored: rn.rec.Stored}
 	rn.mu.Unlock()
-	if final && p.TotalBytes > 0 && p.Bytes < p.TotalBytes && rn.failure() == nil {
-		p.Bytes = p.TotalBytes
+	if rn.due(final, &p) {
+		rn.deliver(p, final, rn.failure() == nil)
 	}
-	rn.progress(p)
 }
