@@ -296,20 +296,8 @@ type verdictView struct {
 
 func verdictOf(v procure.RegimeVerdict) verdictView {
 	text := map[procure.Verdict]string{procure.VerdictYes: "Yes", procure.VerdictPossible: "Possible", procure.VerdictNo: "No"}[v.Verdict]
-	return verdictView{Regime: string(v.Regime), Label: v.Regime.Label(), Short: regimeShort(v.Regime), Verdict: string(v.Verdict), Text: text, Summary: v.Summary,
+	return verdictView{Regime: string(v.Regime), Label: v.Regime.Label(), Short: v.Regime.Short(), Verdict: string(v.Verdict), Text: text, Summary: v.Summary,
 		Warn: v.Verdict != procure.VerdictNo}
-}
-
-func regimeShort(r procure.Regime) string {
-	switch r {
-	case procure.RegimeOFAC:
-		return "US"
-	case procure.RegimeEU:
-		return "EU"
-	case procure.RegimeUK:
-		return "UK"
-	}
-	return string(r)
 }
 
 func (s site) buildRisk(ctx context.Context, rr RiskReader, v url.Values) (riskPage, error) {
@@ -587,7 +575,7 @@ func riskAwardOf(a procure.RiskAward, at procure.RiskAssessment) riskAwardView {
 	}
 	var parts []string
 	for _, vd := range at.Verdicts {
-		parts = append(parts, regimeShort(vd.Regime)+": "+string(vd.Verdict))
+		parts = append(parts, vd.Regime.Short()+": "+string(vd.Verdict))
 	}
 	v.Verdicts = strings.Join(parts, ", ")
 	if a.Date.IsZero() {
@@ -660,7 +648,7 @@ func pathOf(i int, p procure.RiskPath, ents map[string]procure.RiskEntity, edges
 		}
 		for _, sd := range t.Seeds {
 			if len(t.Listings) == 0 {
-				v.Target.Seeds = append(v.Target.Seeds, regimeShort(sd.Regime)+": "+sd.Basis)
+				v.Target.Seeds = append(v.Target.Seeds, sd.Regime.Short()+": "+sd.Basis)
 			}
 		}
 		for _, m := range t.ListMatches {

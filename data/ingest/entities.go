@@ -364,14 +364,7 @@ func (rn *entityRun) Report(p procure.Problem) {
 }
 
 func (rn *entityRun) count(p procure.Problem) {
-	if p.Severity == procure.SevError {
-		rn.rec.Errors++
-	} else {
-		rn.rec.Warnings++
-	}
-	if len(rn.problems) < maxRunProblems {
-		rn.problems = append(rn.problems, p)
-	}
+	rn.problems = tally(&rn.rec, rn.problems, p)
 }
 
 func (rn *entityRun) check() error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tenderlens/tenderlens/data/procure"
 	"github.com/tenderlens/tenderlens/data/source"
 )
 
@@ -59,6 +60,20 @@ func (m *docMeter) deliver(p Progress, final, ok bool) {
 		p.Bytes = p.TotalBytes
 	}
 	m.progress(p)
+}
+
+// tally counts p in rec's errors or warnings and keeps it in kept while
+// kept holds fewer than maxRunProblems.
+func tally(rec *procure.ImportRun, kept []procure.Problem, p procure.Problem) []procure.Problem {
+	if p.Severity == procure.SevError {
+		rec.Errors++
+	} else {
+		rec.Warnings++
+	}
+	if len(kept) < maxRunProblems {
+		kept = append(kept, p)
+	}
+	return kept
 }
 
 // readErr wraps the error of parsing a document: cancellation says so,

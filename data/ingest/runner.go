@@ -687,14 +687,7 @@ func (rn *run) report(p procure.Problem) {
 
 // count adds p to the counters and the returned list; rn.mu is held.
 func (rn *run) count(p procure.Problem) {
-	if p.Severity == procure.SevError {
-		rn.rec.Errors++
-	} else {
-		rn.rec.Warnings++
-	}
-	if len(rn.problems) < maxRunProblems {
-		rn.problems = append(rn.problems, p)
-	}
+	rn.problems = tally(&rn.rec, rn.problems, p)
 }
 
 // send hands the current batch and pending problems to the writer.

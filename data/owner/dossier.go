@@ -455,7 +455,7 @@ func (b *builder) headline() string {
 	rules := func(a procure.RiskAssessment) string {
 		var parts []string
 		for _, v := range a.Verdicts {
-			parts = append(parts, regimeShort(v.Regime)+": "+string(v.Verdict))
+			parts = append(parts, v.Regime.Short()+": "+string(v.Verdict))
 		}
 		return strings.Join(parts, ", ")
 	}
@@ -528,18 +528,6 @@ func orSomething(s string) string {
 		return "a party the rules treat as designated"
 	}
 	return s
-}
-
-func regimeShort(r procure.Regime) string {
-	switch r {
-	case procure.RegimeOFAC:
-		return "US"
-	case procure.RegimeEU:
-		return "EU"
-	case procure.RegimeUK:
-		return "UK"
-	}
-	return string(r)
 }
 
 func capList(ss []string, n int) []string {

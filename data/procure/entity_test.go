@@ -14,3 +14,11 @@ func TestUnspecifiedOwnerText(t *testing.T) {
 		}
 	}
 }
+
+func TestRegimeShort(t *testing.T) {
+	for r, want := range map[Regime]string{RegimeOFAC: "US", RegimeEU: "EU", RegimeUK: "UK", Regime("xx"): "xx"} {
+		if got := r.Short(); got != want {
+			t.Errorf("%q.Short() = %q, want %q", r, got, want)
+		}
+	}
+}

@@ -39,6 +39,19 @@ func (r Regime) Label() string {
 	return string(r)
 }
 
+// Short is the regime's short name ("US", "EU", "UK").
+func (r Regime) Short() string {
+	switch r {
+	case RegimeOFAC:
+		return "US"
+	case RegimeEU:
+		return "EU"
+	case RegimeUK:
+		return "UK"
+	}
+	return string(r)
+}
+
 // Valid reports whether r is one of Regimes.
 func (r Regime) Valid() bool {
 	switch r {
