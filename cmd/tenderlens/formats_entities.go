@@ -32,36 +32,27 @@ import (
 //	ftm       FollowTheMoney entity JSON lines (OpenSanctions, CC BY-NC 4.0);
 //	          options: namespace (default "opensanctions"), license
 func entityFormats() map[string]ingest.EntityFormat {
-	sanctionsDoc := func(o ingest.ParseOptions) sanctions.Doc {
-		return sanctions.Doc{Source: o.Source, URL: o.URL, RetrievedAt: o.RetrievedAt}
-	}
 	return map[string]ingest.EntityFormat{
 		"bods": func(_ string, opts map[string]string) (ingest.EntityParser, error) {
 			if err := onlyOptions("bods", opts, "namespace", "dataset"); err != nil {
 				return nil, err
 			}
 			p := bods.New(bods.Options{Namespace: opts["namespace"], Dataset: opts["dataset"]})
-			return entityParser[bods.Doc, bods.Sink]{document: p.Document, finish: p.Finish,
-				doc: func(o ingest.ParseOptions) bods.Doc {
-					return bods.Doc{Source: o.Source, URL: o.URL, RetrievedAt: o.RetrievedAt}
-				}}, nil
+			return entityParser[bods.Sink]{document: p.Document, finish: p.Finish}, nil
 		},
 		"psc": func(_ string, opts map[string]string) (ingest.EntityParser, error) {
 			if err := onlyOptions("psc", opts); err != nil {
 				return nil, err
 			}
 			p := psc.New()
-			return entityParser[psc.Doc, psc.Sink]{document: p.Document, finish: p.Finish,
-				doc: func(o ingest.ParseOptions) psc.Doc {
-					return psc.Doc{Source: o.Source, URL: o.URL, RetrievedAt: o.RetrievedAt}
-				}}, nil
+			return entityParser[psc.Sink]{document: p.Document, finish: p.Finish}, nil
 		},
 		"ofac-csv": func(_ string, opts map[string]string) (ingest.EntityParser, error) {
 			if err := onlyOptions("ofac-csv", opts); err != nil {
 				return nil, err
 			}
 			p := sanctions.NewOFACCSV()
-			return entityParser[sanctions.Doc, sanctions.Sink]{document: p.Document, finish: p.Finish, doc: sanctionsDoc}, nil
+			return entityParser[sanctions.Sink]{document: p.Document, finish: p.Finish}, nil
 		},
 		"ofac-xml": func(_ string, opts map[string]string) (ingest.EntityParser, error) {
 			if err := onlyOptions("ofac-xml", opts, "list"); err != nil {
@@ -73,28 +64,28 @@ func entityFormats() map[string]ingest.EntityFormat {
 				return nil, fmt.Errorf("ofac-xml: option list must be sdn or consolidated, not %q: %w", opts["list"], procure.ErrInvalid)
 			}
 			p := sanctions.NewOFACXML(sanctions.OFACXMLOptions{List: opts["list"]})
-			return entityParser[sanctions.Doc, sanctions.Sink]{document: p.Document, finish: p.Finish, doc: sanctionsDoc}, nil
+			return entityParser[sanctions.Sink]{document: p.Document, finish: p.Finish}, nil
 		},
 		"un-xml": func(_ string, opts map[string]string) (ingest.EntityParser, error) {
 			if err := onlyOptions("un-xml", opts); err != nil {
 				return nil, err
 			}
 			p := sanctions.NewUN()
-			return entityParser[sanctions.Doc, sanctions.Sink]{document: p.Document, finish: p.Finish, doc: sanctionsDoc}, nil
+			return entityParser[sanctions.Sink]{document: p.Document, finish: p.Finish}, nil
 		},
 		"eu-xml": func(_ string, opts map[string]string) (ingest.EntityParser, error) {
 			if err := onlyOptions("eu-xml", opts); err != nil {
 				return nil, err
 			}
 			p := sanctions.NewEU()
-			return entityParser[sanctions.Doc, sanctions.Sink]{document: p.Document, finish: p.Finish, doc: sanctionsDoc}, nil
+			return entityParser[sanctions.Sink]{document: p.Document, finish: p.Finish}, nil
 		},
 		"ftm": func(_ string, opts map[string]string) (ingest.EntityParser, error) {
 			if err := onlyOptions("ftm", opts, "namespace", "license"); err != nil {
 				return nil, err
 			}
 			p := sanctions.NewFtM(sanctions.FtMOptions{Namespace: opts["namespace"], License: opts["license"]})
-			return entityParser[sanctions.Doc, sanctions.Sink]{document: p.Document, finish: p.Finish, doc: sanctionsDoc}, nil
+			return entityParser[sanctions.Sink]{document: p.Document, finish: p.Finish}, nil
 		},
 	}
 }
@@ -129,13 +120,12 @@ func onlyOptions(format string, opts map[string]string, known ...string) error {
 // entityParser adapts a parser of one of the format packages (each declares
 // its own Doc and Sink types, so that they do not depend on ingest) to
 // ingest.EntityParser. The run's sink satisfies every package's Sink.
-type entityParser[D any, S any] struct {
-	document func(ctx context.Context, r io.Reader, d D, s S) error
+type entityParser[S any] struct {
+	document func(ctx context.Context, r io.Reader, d procure.DocOrigin, s S) error
 	finish   func(ctx context.Context, s S) error
-	doc      func(ingest.ParseOptions) D
 }
 
-func (a entityParser[D, S]) sink(s ingest.EntitySink) (S, error) {
+func (a entityParser[S]) sink(s ingest.EntitySink) (S, error) {
 	v, ok := any(s).(S)
 	if !ok {
 		var zero S
@@ -145,16 +135,16 @@ func (a entityParser[D, S]) sink(s ingest.EntitySink) (S, error) {
 }
 
 // Document parses one document with the package's parser.
-func (a entityParser[D, S]) Document(ctx context.Context, r io.Reader, o ingest.ParseOptions, s ingest.EntitySink) error {
+func (a entityParser[S]) Document(ctx context.Context, r io.Reader, o ingest.ParseOptions, s ingest.EntitySink) error {
 	sink, err := a.sink(s)
 	if err != nil {
 		return err
 	}
-	return a.document(ctx, r, a.doc(o), sink)
+	return a.document(ctx, r, procure.DocOrigin{Source: o.Source, URL: o.URL, RetrievedAt: o.RetrievedAt}, sink)
 }
 
 // Finish finishes the package's parser.
-func (a entityParser[D, S]) Finish(ctx context.Context, s ingest.EntitySink) error {
+func (a entityParser[S]) Finish(ctx context.Context, s ingest.EntitySink) error {
 	sink, err := a.sink(s)
 	if err != nil {
 		return err

@@ -115,7 +115,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/tenderlens/tenderlens/data/procure"
@@ -123,11 +122,7 @@ import (
 )
 
 // Doc describes one input document of a run.
-type Doc struct {
-	Source      string    // configured source name (Provenance.Source)
-	URL         string    // URL or file path it was read from
-	RetrievedAt time.Time // when it was fetched
-}
+type Doc = procure.DocOrigin
 
 // Sink receives what the parser reads. Entity and Relationship return an
 // error when the run must stop; the parser then returns it.

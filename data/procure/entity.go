@@ -70,6 +70,14 @@ type Provenance struct {
 	Location    Location  `json:"location"`
 }
 
+// DocOrigin describes one input document of an entity import run: where
+// its records' provenance says they came from.
+type DocOrigin struct {
+	Source      string    // configured source name (Provenance.Source)
+	URL         string    // URL or file path it was read from
+	RetrievedAt time.Time // when it was fetched
+}
+
 // Entity is a company, organisation or person from an ownership register or
 // a sanctions list. ID is "{source}:{source id}" (stable across imports);
 // entities that share a qualified identifier are the same entity (the store

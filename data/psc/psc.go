@@ -96,11 +96,7 @@ const License = "OGL-UK-3.0 (Companies House)"
 const Dataset = "gb_coh_psc"
 
 // Doc describes one input document of a run.
-type Doc struct {
-	Source      string
-	URL         string
-	RetrievedAt time.Time
-}
+type Doc = procure.DocOrigin
 
 // Sink receives what the parser reads. Entity and Relationship return an
 // error when the run must stop; the parser then returns it.

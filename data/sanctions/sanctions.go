@@ -37,7 +37,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/tenderlens/tenderlens/data/procure"
 )
@@ -62,11 +61,7 @@ const (
 )
 
 // Doc describes one input document of a run.
-type Doc struct {
-	Source      string    // configured source name (Provenance.Source)
-	URL         string    // URL or file path it was read from
-	RetrievedAt time.Time // when it was fetched
-}
+type Doc = procure.DocOrigin
 
 // Sink receives what a parser reads. Entity and Relationship return an
 // error when the run must stop; the parser then returns it.
