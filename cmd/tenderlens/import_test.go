@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenderlens/tenderlens/data/ocds"
 	"github.com/tenderlens/tenderlens/data/procure"
 	"github.com/tenderlens/tenderlens/data/store"
 	"github.com/tenderlens/tenderlens/data/testenv"
@@ -340,5 +341,75 @@ func TestAgencyTotalsEqualAwardSums(t *testing.T) {
 		if len(got) != len(byCur) {
 			t.Errorf("agency %s: page has totals in %v, awards in %d currencies", id, got, len(byCur))
 		}
+	}
+}
+
+// TestHandedOverContractsEqualStored: an import indexes the contracts each
+// store batch returns instead of reading them back, so those must equal
+// what DirtyContracts decodes from the store, value for value (compared as
+// their JSON: a time parsed with the local zone's offset and the same time
+// decoded with a fixed zone are equal), for every shared OCDS file (times
+// with offsets, decimals, missing values, several releases per ocid across
+// batches).
+func TestHandedOverContractsEqualStored(t *testing.T) {
+	ctx := context.Background()
+	_, files := sharedOCDSFiles(t)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"), store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			in, err := os.Open(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer in.Close()
+			handed := map[string]procure.Contract{}
+			var batch []procure.SourceRelease
+			flush := func() error {
+				res, err := st.ApplyBatch(ctx, 0, batch, ocds.Compile)
+				batch = nil
+				if err != nil {
+					return err
+				}
+				if len(res.Contracts) != len(res.Changed) {
+					t.Fatalf("%d contracts for %d changed ocids", len(res.Contracts), len(res.Changed))
+				}
+				for i, o := range res.Changed {
+					if res.Contracts[i].OCID != o {
+						t.Fatalf("contract %d is %s, changed ocid %s", i, res.Contracts[i].OCID, o)
+					}
+					handed[o] = res.Contracts[i]
+				}
+				return nil
+			}
+			_, err = ocds.Read(ctx, in, ocds.Options{Source: "t", URL: f}, func(r procure.SourceRelease) error {
+				batch = append(batch, r)
+				if len(batch) == 300 {
+					return flush()
+				}
+				return nil
+			}, nil)
+			if err == nil && len(batch) > 0 {
+				err = flush()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := st.DirtyContracts(ctx, len(handed)+1)
+			if err != nil || len(stored) != len(handed) {
+				t.Fatalf("%d dirty contracts, %d handed over: %v", len(stored), len(handed), err)
+			}
+			for _, c := range stored {
+				h := handed[c.OCID]
+				hj, _ := json.Marshal(h)
+				cj, _ := json.Marshal(c)
+				if !bytes.Equal(hj, cj) {
+					t.Fatalf("%s: handed over\n%s\nstored\n%s", c.OCID, hj, cj)
+				}
+			}
+		})
 	}
 }

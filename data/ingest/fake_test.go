@@ -35,6 +35,7 @@ type fakeStore struct {
 	applied   map[int64][]string // run → ocid|id of every release handed to ApplyBatch
 	batches   int
 	setStates int
+	readBack  int // contracts returned by DirtyContracts
 
 	inBatch  atomic.Int32 // concurrent ApplyBatch detector
 	overlaps atomic.Int32
@@ -138,6 +139,7 @@ func (s *fakeStore) DirtyContracts(ctx context.Context, limit int) ([]procure.Co
 		}
 		out = append(out, s.contracts[k])
 	}
+	s.readBack += len(out)
 	return out, nil
 }
 

@@ -74,9 +74,10 @@ type CompileFunc func(ocid string, releases []procure.SourceRelease) (procure.Co
 
 // BatchResult is what the store reports for one committed batch.
 type BatchResult struct {
-	Stored    int      // new or changed releases stored
-	Unchanged int      // releases already held, identical
-	Changed   []string // ocids recompiled (now dirty)
+	Stored    int                // new or changed releases stored
+	Unchanged int                // releases already held, identical
+	Changed   []string           // ocids recompiled (now dirty)
+	Contracts []procure.Contract // their contracts, as DirtyContracts returns them
 	Problems  []procure.Problem
 }
 

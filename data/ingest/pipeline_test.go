@@ -101,7 +101,9 @@ func TestPipelineNeverMarksStaleContracts(t *testing.T) {
 
 // TestPipelineIndexesWhileStoring: with a slow index, the store stage does
 // not wait for it (the run takes about as long as the slower stage, not
-// the sum of both), and large runs are indexed in chunks of IndexBatchSize.
+// the sum of both), large runs are indexed in chunks of IndexBatchSize, and
+// the contracts indexed are the ones the store stage hands over (none is
+// read back).
 func TestPipelineIndexesWhileStoring(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing")
@@ -129,5 +131,43 @@ func TestPipelineIndexesWhileStoring(t *testing.T) {
 	}
 	if len(ix.calls) > 8 {
 		t.Errorf("%d Index calls for 200 contracts in chunks of 40: %v", len(ix.calls), ix.calls)
+	}
+	if st.readBack != 0 {
+		t.Errorf("the index stage read %d contracts back from the store instead of taking them from the store stage", st.readBack)
+	}
+}
+
+// TestPipelineIndexFailureDoesNotBlockStoring: when the index fails early
+// in a long run, the store stage (which hands contracts to the index stage
+// through a bounded queue) is not left waiting for it: the run ends,
+// failed, and every contract it stored stays dirty for IndexDirty.
+func TestPipelineIndexFailureDoesNotBlockStoring(t *testing.T) {
+	var rels []procure.SourceRelease
+	for i := range 300 {
+		rels = append(rels, procure.SourceRelease{OCID: fmt.Sprintf("ocds-%03d", i), ID: "r", Raw: []byte(`{}`), SHA256: fmt.Sprint(i)})
+	}
+	st := newFakeStore()
+	r := newTestRunner(t, st, &fakeIndex{fail: true}, func(c *RunnerConfig) {
+		c.BatchSize, c.IndexBatchSize = 5, 10
+		c.Parsers["mem"] = emitParser(rels)
+		c.Fetch = memFetch
+	})
+	done := make(chan struct{})
+	var run procure.ImportRun
+	var err error
+	go func() {
+		defer close(done)
+		run, err = r.ImportPaths(context.Background(), "mem", "mem", []string{"/mem"}, nil)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the run did not end after the index failed")
+	}
+	if err == nil || run.Status != StatusFailed || !strings.Contains(run.Message, "will be indexed later") {
+		t.Fatalf("run = %+v, %v", run, err)
+	}
+	if len(st.contracts) == 0 || len(st.dirty) != len(st.contracts) || run.Stored != len(st.contracts) {
+		t.Fatalf("stored %d contracts (run says %d), %d dirty", len(st.contracts), run.Stored, len(st.dirty))
 	}
 }

@@ -368,11 +368,7 @@ func (r *Runner) indexChunk(ctx context.Context, tr *tracker, done map[string]bo
 	if err != nil {
 		return 0, 0, fmt.Errorf("list contracts to index: %w", err)
 	}
-	all := len(cs) < r.cfg.IndexBatchSize // every dirty contract was read
 	if len(cs) == 0 {
-		if tr != nil {
-			tr.mark(nil, true, nil)
-		}
 		return 0, 0, nil
 	}
 	ocids := make([]string, len(cs))
@@ -393,7 +389,7 @@ func (r *Runner) indexChunk(ctx context.Context, tr *tracker, done map[string]bo
 		return nil
 	}
 	if tr != nil {
-		err = tr.mark(ocids, all, mark)
+		err = tr.mark(ocids, mark)
 	} else {
 		err = mark(ocids)
 	}
@@ -404,48 +400,54 @@ func (r *Runner) indexChunk(ctx context.Context, tr *tracker, done map[string]bo
 }
 
 // tracker makes indexing safe while the run's store stage commits more
-// batches: the index stage reads dirty contracts, indexes them and marks
-// them indexed, and must not clear the dirty flag of a contract that a
-// batch changed after the read (the index would hold the older version
-// while the store says it is up to date). The store stage registers the
-// ocids of a batch before applying it and keeps them registered once it
-// is committed; mark leaves every registered ocid dirty (indexed again by a
-// later chunk) and holds the tracker's lock while marking, so no batch can
-// start between the check and the write.
+// batches: the index stage must not clear the dirty flag of a contract that
+// a batch changed after the version it indexed (the index would hold the
+// older version while the store says it is up to date). The store stage
+// registers the ocids of a batch before applying it (inflight) and, once it
+// is committed, records them as changed and numbers the versions it hands
+// to the index stage (latest); marking holds the tracker's lock, so no
+// batch can start between the check and the write.
+//
+// Two ways of indexing use it: contracts handed over by the store stage
+// (markFresh: marked only if no later batch changed them) and contracts
+// read back from the store (startRead, then mark: marked only if no batch
+// changed them since the read).
 type tracker struct {
 	mu       sync.Mutex
-	inflight map[string]bool // ocids of the batch being applied
-	changed  map[string]bool // ocids committed since the last read
-	pending  int             // contracts changed by the run and not yet indexed (an estimate)
-	idle     bool            // the store stage waits for work
+	inflight map[string]bool   // ocids of the batch being applied
+	changed  map[string]bool   // ocids committed since the last read
+	latest   map[string]uint64 // batch number of the newest version handed over, until marked
 }
 
 func newTracker() *tracker {
-	return &tracker{changed: map[string]bool{}, idle: true}
+	return &tracker{changed: map[string]bool{}, latest: map[string]uint64{}}
 }
 
 // begin registers the ocids of a batch about to be applied.
 func (t *tracker) begin(rels []procure.SourceRelease) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.idle = false
 	t.inflight = make(map[string]bool, len(rels))
 	for i := range rels {
 		t.inflight[rels[i].OCID] = true
 	}
 }
 
-// end records the outcome of the batch registered by begin; idle says
-// whether more work is queued.
-func (t *tracker) end(changed int, idle bool) {
+// end records the outcome of the batch registered by begin: seq numbers
+// the versions of the changed contracts it hands over (0: none handed
+// over).
+func (t *tracker) end(changed []string, seq uint64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for ocid := range t.inflight {
 		t.changed[ocid] = true
 	}
 	t.inflight = nil
-	t.pending += changed
-	t.idle = idle
+	if seq > 0 {
+		for _, o := range changed {
+			t.latest[o] = seq
+		}
+	}
 }
 
 // startRead forgets the changes made before a read of dirty contracts.
@@ -463,7 +465,7 @@ func (t *tracker) changedSinceRead() bool {
 
 // mark calls fn with the ocids that no batch changed since the read; all
 // says that the read returned every dirty contract.
-func (t *tracker) mark(ocids []string, all bool, fn func([]string) error) error {
+func (t *tracker) mark(ocids []string, fn func([]string) error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	keep := ocids[:0:0]
@@ -472,24 +474,124 @@ func (t *tracker) mark(ocids []string, all bool, fn func([]string) error) error 
 			keep = append(keep, o)
 		}
 	}
-	if all {
-		// What is dirty now is what changed since the read.
-		t.pending = len(t.changed) + len(t.inflight)
-	} else {
-		t.pending = max(0, t.pending-len(keep))
-	}
 	if len(keep) == 0 || fn == nil {
 		return nil
 	}
 	return fn(keep)
 }
 
-// ready reports whether the index stage should index now: a full chunk is
-// waiting, or the store stage has nothing else to do.
-func (t *tracker) ready(chunk int) bool {
+// markFresh calls fn with the ocids of the handed-over contracts that are
+// still their newest version: no later batch changed them or is changing
+// them. Those stay dirty and are indexed again in their newer version.
+func (t *tracker) markFresh(items []freshContract, fn func([]string) error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.pending >= chunk || (t.pending > 0 && t.idle)
+	keep := make([]string, 0, len(items))
+	for i := range items {
+		o := items[i].c.OCID
+		if t.latest[o] == items[i].seq && !t.inflight[o] {
+			keep = append(keep, o)
+			delete(t.latest, o)
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	return fn(keep)
+}
+
+// freshContract is a contract a committed batch changed, handed from the
+// store stage to the index stage; seq numbers the batch.
+type freshContract struct {
+	c   procure.Contract
+	seq uint64
+}
+
+// handoff is the queue of changed contracts from the store stage to the
+// index stage, so that the index stage does not read back what the store
+// stage has just compiled. It is bounded: the store stage waits while a
+// full index chunk is queued (the index is the slower stage, and queued
+// contracts are memory).
+type handoff struct {
+	mu      sync.Mutex
+	cond    sync.Cond
+	items   []freshContract
+	limit   int
+	idle    bool // the store stage waits for work: index what is queued
+	closed  bool // the store stage has finished
+	stopped bool // the index stage takes no more (failure or cancellation)
+
+	release func() bool // unregisters the cancellation hook
+}
+
+func newHandoff(ctx context.Context, limit int) *handoff {
+	h := &handoff{limit: max(limit, 1), idle: true}
+	h.cond.L = &h.mu
+	h.release = context.AfterFunc(ctx, h.stop)
+	return h
+}
+
+// put queues the contracts of batch seq (possibly none: it also records
+// whether the store stage is idle), waiting while the queue is full.
+func (h *handoff) put(cs []procure.Contract, seq uint64, idle bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for len(cs) > 0 && len(h.items) >= h.limit && !h.stopped {
+		h.cond.Wait()
+	}
+	h.idle = idle
+	if !h.stopped {
+		for i := range cs {
+			h.items = append(h.items, freshContract{c: cs[i], seq: seq})
+		}
+	}
+	h.cond.Broadcast()
+}
+
+// take waits for a full chunk of n contracts, or for fewer when the store
+// stage is idle or finished, and returns them, each ocid once (its newest
+// version). It returns nil when the store stage has finished and nothing
+// is queued, or after stop.
+func (h *handoff) take(n int) []freshContract {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for !h.stopped && len(h.items) < n && !(len(h.items) > 0 && h.idle) && !h.closed {
+		h.cond.Wait()
+	}
+	if h.stopped || len(h.items) == 0 {
+		return nil
+	}
+	k := min(n, len(h.items))
+	out := make([]freshContract, 0, k)
+	at := make(map[string]int, k)
+	for _, it := range h.items[:k] {
+		if i, ok := at[it.c.OCID]; ok {
+			out[i] = it // a newer version of the same contract
+			continue
+		}
+		at[it.c.OCID] = len(out)
+		out = append(out, it)
+	}
+	h.items = append(h.items[:0:0], h.items[k:]...)
+	h.cond.Broadcast()
+	return out
+}
+
+// close tells the index stage that no more contracts come.
+func (h *handoff) close() {
+	h.mu.Lock()
+	h.closed = true
+	h.cond.Broadcast()
+	h.mu.Unlock()
+}
+
+// stop drops what is queued and releases the store stage for good.
+func (h *handoff) stop() {
+	h.mu.Lock()
+	h.stopped = true
+	h.items = nil
+	h.cond.Broadcast()
+	h.mu.Unlock()
 }
 
 // startRun records the run's start and starts its writer.
@@ -499,9 +601,11 @@ func (r *Runner) startRun(ctx context.Context, name, format string, progress fun
 		rec:        procure.ImportRun{Source: name, Started: started, Status: StatusRunning},
 		work:       make(chan job, 1),
 		writerDone: make(chan struct{}),
-		indexWake:  make(chan struct{}, 1),
 		indexDone:  make(chan struct{}),
 		tr:         newTracker(),
+	}
+	if r.cfg.Index != nil {
+		rn.fresh = newHandoff(ctx, r.cfg.IndexBatchSize)
 	}
 	id, err := r.cfg.Store.StartRun(ctx, name, started)
 	if err != nil {
@@ -579,8 +683,10 @@ type run struct {
 
 	work       chan job
 	writerDone chan struct{}
-	// The index stage (indexer) runs beside the store stage (writer).
-	indexWake chan struct{}
+	// The index stage (indexer) runs beside the store stage (writer),
+	// which hands it the contracts it changed (nil without an index).
+	fresh     *handoff
+	batchSeq  uint64 // batches applied (writer only)
 	indexDone chan struct{}
 	tr        *tracker
 
@@ -724,6 +830,9 @@ func (rn *run) finishInputs() {
 	close(rn.work)
 	<-rn.writerDone
 	<-rn.indexDone
+	if rn.fresh != nil {
+		rn.fresh.release()
+	}
 }
 
 // writer is the store stage: it stores batches and records problems, and
@@ -731,6 +840,9 @@ func (rn *run) finishInputs() {
 // during a run.
 func (rn *run) writer() {
 	defer close(rn.writerDone)
+	if rn.fresh != nil {
+		defer rn.fresh.close()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			rn.r.log.Error("import writer panicked", "source", rn.rec.Source, "panic", p, "stack", string(debug.Stack()))
@@ -748,16 +860,21 @@ func (rn *run) writer() {
 }
 
 // indexer is the index stage: it indexes the contracts the store stage
-// changed, in chunks of IndexBatchSize while batches keep coming and
-// whatever is left when the store stage waits for work or has finished, so
-// that searching the imported contracts never lags far behind storing
-// them. Contracts it could not index stay dirty (IndexDirty catches up).
+// hands over, in chunks of IndexBatchSize while batches keep coming and
+// whatever is queued when the store stage waits for work, so that searching
+// the imported contracts never lags far behind storing them. When the store
+// stage has finished it indexes whatever is still dirty (contracts of a
+// failed step, or changed by an earlier run). Contracts it could not index
+// stay dirty (IndexDirty catches up).
 func (rn *run) indexer() {
 	defer close(rn.indexDone)
 	defer func() {
 		if p := recover(); p != nil {
 			rn.r.log.Error("import indexer panicked", "source", rn.rec.Source, "panic", p, "stack", string(debug.Stack()))
 			rn.setWriteErr(fmt.Errorf("internal error (panic while indexing): %v", p))
+			if rn.fresh != nil {
+				rn.fresh.stop()
+			}
 		}
 	}()
 	if rn.r.cfg.Index == nil {
@@ -767,29 +884,43 @@ func (rn *run) indexer() {
 	failed := false
 	fail := func(err error) {
 		failed = true
+		rn.fresh.stop() // the store stage must not wait for us
 		rn.setWriteErr(fmt.Errorf("update the search index (the stored data is safe and will be indexed later): %w", err))
 	}
+	mark := func(ocids []string) error {
+		if err := rn.r.cfg.Store.MarkIndexed(rn.ctx, ocids); err != nil {
+			return fmt.Errorf("mark %d contracts indexed: %w", len(ocids), err)
+		}
+		return nil
+	}
 	for {
-		select {
-		case <-rn.indexWake:
-			for !failed && rn.tr.ready(rn.r.cfg.IndexBatchSize) && rn.ctx.Err() == nil {
-				if _, _, err := rn.r.indexChunk(rn.ctx, rn.tr, nil); err != nil {
-					fail(err)
-				}
+		items := rn.fresh.take(rn.r.cfg.IndexBatchSize)
+		if items == nil {
+			break
+		}
+		cs := make([]procure.Contract, len(items))
+		for i := range items {
+			cs[i] = items[i].c
+		}
+		if err := rn.r.cfg.Index.Index(rn.ctx, cs); err != nil {
+			fail(fmt.Errorf("index %d contracts: %w", len(cs), err))
+			break
+		}
+		if err := rn.tr.markFresh(items, mark); err != nil {
+			fail(err)
+			break
+		}
+	}
+	<-rn.writerDone
+	// Index what is left, also after a store failure: what the run
+	// committed is valid and should be searchable.
+	if !failed && rn.ctx.Err() == nil {
+		if _, err := rn.r.indexDirty(rn.ctx, rn.tr); err != nil {
+			if rn.writerErr() != nil {
+				rn.r.log.Warn("indexing after a failed store step failed too; the contracts stay dirty and are indexed later", "source", rn.rec.Source, "err", err)
+			} else {
+				fail(err)
 			}
-		case <-rn.writerDone:
-			// Index what is left, also after a store failure: what the
-			// run committed is valid and should be searchable.
-			if !failed && rn.ctx.Err() == nil {
-				if _, err := rn.r.indexDirty(rn.ctx, rn.tr); err != nil {
-					if rn.writerErr() != nil {
-						rn.r.log.Warn("indexing after a failed store step failed too; the contracts stay dirty and are indexed later", "source", rn.rec.Source, "err", err)
-					} else {
-						fail(err)
-					}
-				}
-			}
-			return
 		}
 	}
 }
@@ -814,13 +945,21 @@ func (rn *run) apply(j job) error {
 	}
 	rn.tr.begin(j.rels)
 	res, err := store.ApplyBatch(ctx, rn.rec.ID, j.rels, rn.r.cfg.Compile)
-	rn.tr.end(len(res.Changed), len(rn.work) == 0)
+	var seq uint64
+	if err == nil && rn.fresh != nil && len(res.Contracts) == len(res.Changed) {
+		rn.batchSeq++
+		seq = rn.batchSeq
+	}
+	rn.tr.end(res.Changed, seq)
+	if rn.fresh != nil {
+		if seq > 0 {
+			rn.fresh.put(res.Contracts, seq, len(rn.work) == 0)
+		} else {
+			rn.fresh.put(nil, 0, len(rn.work) == 0)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("store a batch of %d releases: %w", len(j.rels), err)
-	}
-	select {
-	case rn.indexWake <- struct{}{}:
-	default: // already awake
 	}
 	rn.mu.Lock()
 	rn.rec.Stored += res.Stored

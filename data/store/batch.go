@@ -33,6 +33,10 @@ type BatchResult struct {
 	// Changed lists the ocids recompiled in this batch, in first-seen order.
 	// Their contracts are dirty until MarkIndexed.
 	Changed []string
+	// Contracts are the contract summaries of Changed, in the same order:
+	// what DirtyContracts would return for them right after the commit, so
+	// that an import can index them without reading them back.
+	Contracts []procure.Contract
 	// Problems are located problems found while storing: releases that could
 	// not be stored (errors), compile failures (errors; the releases are
 	// stored and the previous compiled version stays) and the warnings the
@@ -282,7 +286,13 @@ func (s *Store) heldVersions(ctx context.Context, rels []procure.SourceRelease, 
 
 // batch is the state of one ApplyBatch transaction.
 type batch struct {
-	ctx     context.Context
+	ctx context.Context
+	// sctx is ctx without its cancellation, for single statements: the
+	// driver starts a watcher goroutine per statement run under a
+	// cancellable context, which costs more than most of our statements.
+	// Cancellation is checked before each statement instead (and the
+	// transaction is rolled back when ctx ends).
+	sctx    context.Context
 	s       *Store
 	tx      *sql.Tx
 	runID   any // int64 or nil
@@ -321,7 +331,7 @@ type contractRow struct {
 
 func newBatch(ctx context.Context, s *Store, tx *sql.Tx, runID int64) *batch {
 	b := &batch{
-		ctx: ctx, s: s, tx: tx, now: time.Now().UnixMicro(),
+		ctx: ctx, sctx: context.WithoutCancel(ctx), s: s, tx: tx, now: time.Now().UnixMicro(),
 		stmts:    map[string]*sql.Stmt{},
 		origins:  map[originKey]int64{},
 		affected: map[string]*procure.SourceRelease{},
@@ -355,27 +365,36 @@ func (b *batch) stmt(query string) (*sql.Stmt, error) {
 }
 
 func (b *batch) exec(query string, args ...any) (sql.Result, error) {
-	st, err := b.stmt(query)
+	st, err := b.live(query)
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(b.ctx, args...)
+	return st.ExecContext(b.sctx, args...)
 }
 
 func (b *batch) queryRow(query string, args ...any) (*sql.Row, error) {
-	st, err := b.stmt(query)
+	st, err := b.live(query)
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryRowContext(b.ctx, args...), nil
+	return st.QueryRowContext(b.sctx, args...), nil
 }
 
 func (b *batch) query(query string, args ...any) (*sql.Rows, error) {
-	st, err := b.stmt(query)
+	st, err := b.live(query)
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(b.ctx, args...)
+	return st.QueryContext(b.sctx, args...)
+}
+
+// live returns the statement for query unless the batch's context has
+// ended.
+func (b *batch) live(query string) (*sql.Stmt, error) {
+	if err := b.ctx.Err(); err != nil {
+		return nil, context.Cause(b.ctx)
+	}
+	return b.stmt(query)
 }
 
 // originKey identifies a release_origins row.
@@ -793,6 +812,7 @@ func (b *batch) recompileAll(compile CompileFunc, res *BatchResult) error {
 			return fmt.Errorf("write %s: %w", j.ocid, err)
 		}
 		res.Changed = append(res.Changed, j.ocid)
+		res.Contracts = append(res.Contracts, j.c)
 	}
 	return nil
 }
