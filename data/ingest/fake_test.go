@@ -125,6 +125,7 @@ func (s *fakeStore) ApplyBatch(ctx context.Context, runID int64, rels []procure.
 		s.contracts[ocid] = c.Contract
 		s.dirty[ocid] = true
 		res.Changed = append(res.Changed, ocid)
+		res.Contracts = append(res.Contracts, c.Contract)
 	}
 	return res, nil
 }
@@ -299,7 +300,7 @@ func newTestRunner(t *testing.T, st *fakeStore, ix Index, mod func(*RunnerConfig
 		Index:   ix,
 		Parsers: map[string]ParseFunc{"ocds": parsePackage},
 		Compile: fakeCompile,
-		Logger:  slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:  slog.New(slog.NewTextHandler(newTestWriter(t), &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Clock:   func() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) },
 	}
 	if mod != nil {
@@ -312,10 +313,32 @@ func newTestRunner(t *testing.T, st *fakeStore, ix Index, mod func(*RunnerConfig
 	return r
 }
 
-type testWriter struct{ t *testing.T }
+// testWriter sends log lines to t.Log until the test ends; later lines
+// (cron's goroutine logs "stop" after Stop returned) are dropped, since
+// t.Log panics once the test has completed.
+type testWriter struct{ w *testLog }
+
+type testLog struct {
+	mu   sync.Mutex
+	t    *testing.T
+	done bool
+}
+
+func newTestWriter(t *testing.T) testWriter {
+	l := &testLog{t: t}
+	t.Cleanup(func() {
+		l.mu.Lock()
+		l.done = true
+		l.mu.Unlock()
+	})
+	return testWriter{l}
+}
 
 func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(string(bytes.TrimRight(b, "\n")))
+	w.w.mu.Lock()
+	defer w.w.mu.Unlock()
+	if !w.w.done {
+		w.w.t.Log(string(bytes.TrimRight(b, "\n")))
+	}
 	return len(b), nil
 }
