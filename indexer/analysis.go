@@ -69,16 +69,69 @@ type piece struct {
 //   - CJK text becomes one piece per character.
 //
 // fn is called for each piece in order.
+//
+// Most text is mostly plain ASCII words between spaces, and such a word is
+// exactly one UAX #29 word (letters and digits never break from each other,
+// and there is always a break between them and an ASCII space or control
+// character), so those words are cut directly and only the stretches
+// between them go through the segmenter (from the space before them, so
+// that it sees the same context); TestCutFastPathSameAsSegmenter checks
+// that the result is the segmenter's.
 func cut(s string, fn func(p piece)) {
+	if !utf8.ValidString(s) {
+		// The segmenter stops at the first invalid byte; keep that.
+		segmentWords(s, 0, fn)
+		return
+	}
+	slow := -1 // start of the stretch waiting for the segmenter
+	i := 0
+	for i < len(s) {
+		if asciiBreak(s[i]) {
+			if slow < 0 {
+				slow = i
+			}
+			i++
+			continue
+		}
+		j, simple := i, true
+		for j < len(s) && !asciiBreak(s[j]) {
+			if c := s[j]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+				simple = false
+			}
+			j++
+		}
+		if simple {
+			if slow >= 0 {
+				segmentWords(s[slow:i], slow, fn)
+				slow = -1
+			}
+			cutWord(s[i:j], i, fn)
+		} else if slow < 0 {
+			slow = i
+		}
+		i = j
+	}
+	if slow >= 0 {
+		segmentWords(s[slow:], slow, fn)
+	}
+}
+
+// asciiBreak reports whether b is an ASCII space or control character:
+// UAX #29 always breaks between one and an ASCII letter or digit.
+func asciiBreak(b byte) bool { return b <= ' ' || b == 0x7f }
+
+// segmentWords cuts s, which starts at byte off of the text, with the UAX
+// #29 segmenter and our rules.
+func segmentWords(s string, off int, fn func(p piece)) {
 	if s == "" {
 		return
 	}
 	sg := segment.NewWordSegmenterDirect([]byte(s))
-	off := 0
+	pos := 0
 	for sg.Segment() {
 		n := len(sg.Bytes())
-		start := off
-		off += n
+		start := pos
+		pos += n
 		typ := sg.Type()
 		if typ == segment.None {
 			continue
@@ -87,12 +140,12 @@ func cut(s string, fn func(p piece)) {
 		if typ == segment.Ideo || typ == segment.Kana {
 			for i, r := range seg {
 				if isCJK(r) {
-					fn(piece{text: seg[i : i+utf8.RuneLen(r)], start: start + i, end: start + i + utf8.RuneLen(r), cjk: true})
+					fn(piece{text: seg[i : i+utf8.RuneLen(r)], start: off + start + i, end: off + start + i + utf8.RuneLen(r), cjk: true})
 				}
 			}
 			continue
 		}
-		cutWord(seg, start, fn)
+		cutWord(seg, off+start, fn)
 	}
 }
 

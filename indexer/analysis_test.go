@@ -1,6 +1,8 @@
 package indexer
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -179,4 +181,48 @@ func TestQueryViewsMeetDocumentForms(t *testing.T) {
 			t.Errorf("query %q (%v) does not meet document word %q (%v)", tt.query, alts, tt.doc, forms)
 		}
 	}
+}
+
+// TestCutFastPathSameAsSegmenter: cut's shortcut for plain ASCII words must
+// give exactly the pieces (text, span, kind) that running the UAX #29
+// segmenter over the whole text gives, whatever surrounds those words.
+func TestCutFastPathSameAsSegmenter(t *testing.T) {
+	frags := []string{"abc", "ABC123", "42", "x", " ", "  ", "\t", "\n", "\r\n", "\x00", "\x7f", "\v",
+		".", ",", ";", ":", "'", "’", "'s", "_", "-", "/", "@", "#", "(", ")", "\"", "«", "»",
+		"é", "e\u0301", "\u0301", "\u200d", "\u00ad", "\u200b", "\u00a0", "\u3000", "\u2060",
+		"СТОВ", "об'єкт", "公立", "ア", "ｶﾀ", "😀", "👩\u200d💻", "🇺🇦", "1,234.56", "3.5mm", "S.R.L.", "U.S.A.", "No.5",
+		"www.prozorro.gov.ua", "O'Brien's", "Ševčenko", "ﬁ", "١٢٣", "hospital", "Hospital"}
+	same := func(s string) {
+		var fast, full []piece
+		cut(s, func(p piece) { fast = append(fast, p) })
+		segmentWords(s, 0, func(p piece) { full = append(full, p) })
+		if !slices.Equal(fast, full) {
+			t.Fatalf("cut(%q):\n fast %+v\n full %+v", s, fast, full)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 50000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteString(frags[rng.IntN(len(frags))])
+		}
+		same(b.String())
+	}
+	for _, s := range []string{"", " ", "abc", " abc ", "abc def", "Supply of road maintenance services for the city of Kyiv, 2024 (lot 3)",
+		"Постачання 3.5 т палива", "公立醫院 supply 2024"} {
+		same(s)
+	}
+}
+
+func FuzzCutFastPath(f *testing.F) {
+	f.Add("Î.C.S. EYECON MEDICAL S.R.L.")
+	f.Add("abc \u0301def")
+	f.Fuzz(func(t *testing.T, s string) {
+		var fast, full []piece
+		cut(s, func(p piece) { fast = append(fast, p) })
+		segmentWords(s, 0, func(p piece) { full = append(full, p) })
+		if !slices.Equal(fast, full) {
+			t.Fatalf("cut(%q):\n fast %+v\n full %+v", s, fast, full)
+		}
+	})
 }
