@@ -3,6 +3,11 @@
 // that changed (Index) → record the run and its problems. It also owns the
 // cron schedule of configured sources (Scheduler).
 //
+// Storing and indexing run side by side: the store stage hands the
+// contracts each committed batch compiled to the index stage through a
+// bounded queue (nothing is read back from the store), and the index stage
+// marks a contract indexed only if no later batch has changed it since.
+//
 // All runs of one process are serialized by one lock in the Runner, because
 // the store and the search index each have a single writer. A run of a
 // source that is already running is skipped, never queued.
