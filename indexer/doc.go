@@ -129,8 +129,11 @@
 //	73/160, 128/283, 60/307); index 3.1 KB per contract.
 //
 // Import (store and index together, see data/ingest) runs at about
-// 1,300 contracts/s there; the index's share is about 0.5 ms of CPU per
-// contract (half analysis and segment building, merges the rest).
+// 1,600 contracts/s there and about 1,050 at 1,000,000 contracts, where
+// SQLite's page writes, GC and larger merges grow. The index's share is
+// about 0.67 ms of CPU per contract at 1,000,000 (segment building 0.39,
+// analysis 0.15, merges 0.12), which alone caps a 2-core import at about
+// 3,000 contracts/s.
 // Latencies grow about linearly with the number of matches. The
 // BenchmarkIndexFile and BenchmarkSearch benchmarks (bench_test.go) measure
 // the index alone.
