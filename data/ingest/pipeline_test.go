@@ -171,3 +171,32 @@ func TestPipelineIndexFailureDoesNotBlockStoring(t *testing.T) {
 		t.Fatalf("stored %d contracts (run says %d), %d dirty", len(st.contracts), run.Stored, len(st.dirty))
 	}
 }
+
+// TestTrackerHoldsNoHistoryWhileHandingOver: while contracts are handed
+// over (no read of dirty contracts yet), the tracker keeps nothing per
+// stored batch beyond the hand-over numbers, which marking clears; a read
+// then records what changes until its mark.
+func TestTrackerHoldsNoHistoryWhileHandingOver(t *testing.T) {
+	tr := newTracker()
+	for i := range 1000 {
+		ocid := fmt.Sprintf("ocds-%d", i)
+		tr.begin([]procure.SourceRelease{{OCID: ocid}})
+		tr.end([]string{ocid}, uint64(i+1))
+		if err := tr.markFresh([]freshContract{{c: procure.Contract{OCID: ocid}, seq: uint64(i + 1)}}, func([]string) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(tr.changed) != 0 || len(tr.latest) != 0 {
+		t.Fatalf("after 1000 handed-over batches the tracker holds %d changed and %d latest entries", len(tr.changed), len(tr.latest))
+	}
+	tr.startRead()
+	tr.begin([]procure.SourceRelease{{OCID: "ocds-x"}})
+	tr.end([]string{"ocds-x"}, 0)
+	var marked []string
+	if err := tr.mark([]string{"ocds-x", "ocds-y"}, func(o []string) error { marked = o; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !tr.changedSinceRead() || len(marked) != 1 || marked[0] != "ocds-y" {
+		t.Fatalf("a change during a read: marked %v, changed since read %v", marked, tr.changedSinceRead())
+	}
+}

@@ -415,7 +415,8 @@ func (r *Runner) indexChunk(ctx context.Context, tr *tracker, done map[string]bo
 type tracker struct {
 	mu       sync.Mutex
 	inflight map[string]bool   // ocids of the batch being applied
-	changed  map[string]bool   // ocids committed since the last read
+	changed  map[string]bool   // ocids committed since the last read (once reading)
+	reading  bool              // startRead was called: record changed
 	latest   map[string]uint64 // batch number of the newest version handed over, until marked
 }
 
@@ -439,8 +440,12 @@ func (t *tracker) begin(rels []procure.SourceRelease) {
 func (t *tracker) end(changed []string, seq uint64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for ocid := range t.inflight {
-		t.changed[ocid] = true
+	if t.reading {
+		// Only reads need it; while contracts are handed over, recording
+		// every ocid of the run would hold them all in memory.
+		for ocid := range t.inflight {
+			t.changed[ocid] = true
+		}
 	}
 	t.inflight = nil
 	if seq > 0 {
@@ -454,6 +459,7 @@ func (t *tracker) end(changed []string, seq uint64) {
 func (t *tracker) startRead() {
 	t.mu.Lock()
 	clear(t.changed)
+	t.reading = true
 	t.mu.Unlock()
 }
 
