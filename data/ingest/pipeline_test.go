@@ -199,4 +199,14 @@ func TestTrackerHoldsNoHistoryWhileHandingOver(t *testing.T) {
 	if !tr.changedSinceRead() || len(marked) != 1 || marked[0] != "ocds-y" {
 		t.Fatalf("a change during a read: marked %v, changed since read %v", marked, tr.changedSinceRead())
 	}
+	// A version handed over and then changed by a batch that handed
+	// nothing over is not marked (the store holds a newer version).
+	tr.begin([]procure.SourceRelease{{OCID: "ocds-z"}})
+	tr.end([]string{"ocds-z"}, 5000)
+	tr.begin([]procure.SourceRelease{{OCID: "ocds-z"}})
+	tr.end([]string{"ocds-z"}, 0)
+	marked = nil
+	if err := tr.markFresh([]freshContract{{c: procure.Contract{OCID: "ocds-z"}, seq: 5000}}, func(o []string) error { marked = o; return nil }); err != nil || marked != nil {
+		t.Fatalf("an outdated handed-over version was marked: %v %v", marked, err)
+	}
 }

@@ -448,9 +448,13 @@ func (t *tracker) end(changed []string, seq uint64) {
 		}
 	}
 	t.inflight = nil
-	if seq > 0 {
-		for _, o := range changed {
+	for _, o := range changed {
+		if seq > 0 {
 			t.latest[o] = seq
+		} else {
+			// Not handed over: an older version still queued must not be
+			// marked; the read at the end indexes this one.
+			delete(t.latest, o)
 		}
 	}
 }
@@ -469,8 +473,7 @@ func (t *tracker) changedSinceRead() bool {
 	return len(t.changed) > 0 || len(t.inflight) > 0
 }
 
-// mark calls fn with the ocids that no batch changed since the read; all
-// says that the read returned every dirty contract.
+// mark calls fn with the ocids that no batch changed since the read.
 func (t *tracker) mark(ocids []string, fn func([]string) error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
