@@ -129,7 +129,7 @@
 //	73/160, 128/283, 60/307); index 3.1 KB per contract.
 //
 // Import (store and index together, see data/ingest) runs at about
-// 1,600 contracts/s there and about 1,050 at 1,000,000 contracts, where
+// 1,600 contracts/s there and 1,000–1,130 at 1,000,000 contracts, where
 // SQLite's page writes, GC and larger merges grow. The index's share is
 // about 0.67 ms of CPU per contract at 1,000,000 (segment building 0.39,
 // analysis 0.15, merges 0.12), which alone caps a 2-core import at about
