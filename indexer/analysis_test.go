@@ -192,14 +192,7 @@ func TestCutFastPathSameAsSegmenter(t *testing.T) {
 		"é", "e\u0301", "\u0301", "\u200d", "\u00ad", "\u200b", "\u00a0", "\u3000", "\u2060",
 		"СТОВ", "об'єкт", "公立", "ア", "ｶﾀ", "😀", "👩\u200d💻", "🇺🇦", "1,234.56", "3.5mm", "S.R.L.", "U.S.A.", "No.5",
 		"www.prozorro.gov.ua", "O'Brien's", "Ševčenko", "ﬁ", "١٢٣", "hospital", "Hospital"}
-	same := func(s string) {
-		var fast, full []piece
-		cut(s, func(p piece) { fast = append(fast, p) })
-		segmentWords(s, 0, func(p piece) { full = append(full, p) })
-		if !slices.Equal(fast, full) {
-			t.Fatalf("cut(%q):\n fast %+v\n full %+v", s, fast, full)
-		}
-	}
+	same := func(s string) { checkCutSameAsSegmenter(t, s) }
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 50000 {
 		var b strings.Builder
@@ -217,12 +210,17 @@ func TestCutFastPathSameAsSegmenter(t *testing.T) {
 func FuzzCutFastPath(f *testing.F) {
 	f.Add("Î.C.S. EYECON MEDICAL S.R.L.")
 	f.Add("abc \u0301def")
-	f.Fuzz(func(t *testing.T, s string) {
-		var fast, full []piece
-		cut(s, func(p piece) { fast = append(fast, p) })
-		segmentWords(s, 0, func(p piece) { full = append(full, p) })
-		if !slices.Equal(fast, full) {
-			t.Fatalf("cut(%q):\n fast %+v\n full %+v", s, fast, full)
-		}
-	})
+	f.Fuzz(checkCutSameAsSegmenter)
+}
+
+// checkCutSameAsSegmenter fails t unless cut gives exactly the pieces of
+// the segmenter run over the whole of s.
+func checkCutSameAsSegmenter(t *testing.T, s string) {
+	t.Helper()
+	var fast, full []piece
+	cut(s, func(p piece) { fast = append(fast, p) })
+	segmentWords(s, 0, func(p piece) { full = append(full, p) })
+	if !slices.Equal(fast, full) {
+		t.Fatalf("cut(%q):\n fast %+v\n full %+v", s, fast, full)
+	}
 }

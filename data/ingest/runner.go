@@ -382,12 +382,7 @@ func (r *Runner) indexChunk(ctx context.Context, tr *tracker, done map[string]bo
 	if err := r.cfg.Index.Index(ctx, cs); err != nil {
 		return 0, fresh, fmt.Errorf("index %d contracts: %w", len(cs), err)
 	}
-	mark := func(ocids []string) error {
-		if err := r.cfg.Store.MarkIndexed(ctx, ocids); err != nil {
-			return fmt.Errorf("mark %d contracts indexed: %w", len(ocids), err)
-		}
-		return nil
-	}
+	mark := r.marker(ctx)
 	if tr != nil {
 		err = tr.mark(ocids, mark)
 	} else {
@@ -397,6 +392,17 @@ func (r *Runner) indexChunk(ctx context.Context, tr *tracker, done map[string]bo
 		return 0, fresh, err
 	}
 	return len(cs), fresh, nil
+}
+
+// marker returns the function that clears the dirty flag of indexed
+// contracts.
+func (r *Runner) marker(ctx context.Context) func([]string) error {
+	return func(ocids []string) error {
+		if err := r.cfg.Store.MarkIndexed(ctx, ocids); err != nil {
+			return fmt.Errorf("mark %d contracts indexed: %w", len(ocids), err)
+		}
+		return nil
+	}
 }
 
 // tracker makes indexing safe while the run's store stage commits more
@@ -896,12 +902,7 @@ func (rn *run) indexer() {
 		rn.fresh.stop() // the store stage must not wait for us
 		rn.setWriteErr(fmt.Errorf("update the search index (the stored data is safe and will be indexed later): %w", err))
 	}
-	mark := func(ocids []string) error {
-		if err := rn.r.cfg.Store.MarkIndexed(rn.ctx, ocids); err != nil {
-			return fmt.Errorf("mark %d contracts indexed: %w", len(ocids), err)
-		}
-		return nil
-	}
+	mark := rn.r.marker(rn.ctx)
 	for {
 		items := rn.fresh.take(rn.r.cfg.IndexBatchSize)
 		if items == nil {
