@@ -49,7 +49,7 @@ func dirBytes(p string) int64 {
 // longer referenced) and returns the index size per document.
 func indexBytesPerDoc(b *testing.B, ix *Index, dir string, docs int) float64 {
 	ix.Close()
-	ix2, err := Open(context.Background(), Config{Dir: dir})
+	ix2, err := Open(context.Background(), Config{Dir: dir, Contracts: testStore(dir)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,14 +62,14 @@ func indexBytesPerDoc(b *testing.B, ix *Index, dir string, docs int) float64 {
 func BenchmarkIndex(b *testing.B) {
 	cs := newCorpus(1).take(b.N)
 	dir := b.TempDir()
-	ix, err := Open(context.Background(), Config{Dir: dir})
+	ix, err := Open(context.Background(), Config{Dir: dir, Contracts: testStore(dir)})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < len(cs); i += 1000 {
-		if err := ix.Index(context.Background(), cs[i:min(i+1000, len(cs))]); err != nil {
+		if err := storeAndIndex(context.Background(), ix, cs[i:min(i+1000, len(cs))]); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -84,7 +84,7 @@ func BenchmarkIndex(b *testing.B) {
 func BenchmarkRebuild(b *testing.B) {
 	cs := newCorpus(1).take(b.N)
 	dir := b.TempDir()
-	ix, err := Open(context.Background(), Config{Dir: dir})
+	ix, err := Open(context.Background(), Config{Dir: dir, Contracts: testStore(dir)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func benchIndex(b *testing.B) *Index {
 			b.Fatal(err)
 		}
 		// Generous time boxes: the benchmark measures the cost, not the cut.
-		benchIx, err = Open(context.Background(), Config{Dir: benchDir, SearchTimeout: 30 * time.Second, FacetCacheSize: -1})
+		benchIx, err = Open(context.Background(), Config{Dir: benchDir, Contracts: testStore(benchDir), SearchTimeout: 30 * time.Second, FacetCacheSize: -1})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -272,14 +272,14 @@ func BenchmarkIndexFile(b *testing.B) {
 	cs := readContracts(b, path)
 	for range b.N {
 		dir := b.TempDir()
-		ix, err := Open(context.Background(), Config{Dir: dir, BatchSize: batch})
+		ix, err := Open(context.Background(), Config{Dir: dir, Contracts: testStore(dir), BatchSize: batch})
 		if err != nil {
 			b.Fatal(err)
 		}
 		cpu0 := processCPU()
 		start := time.Now()
 		for i := 0; i < len(cs); i += call {
-			if err := ix.Index(context.Background(), cs[i:min(i+call, len(cs))]); err != nil {
+			if err := storeAndIndex(context.Background(), ix, cs[i:min(i+call, len(cs))]); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -89,7 +89,7 @@ func TestColumnFilters(t *testing.T) {
 	cs := smallCorpus(600)
 	ix := openTest(t, nil)
 	for i := 0; i < len(cs); i += 150 { // several segments
-		if err := ix.Index(context.Background(), cs[i:i+150]); err != nil {
+		if err := storeAndIndex(context.Background(), ix, cs[i:i+150]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -109,7 +109,7 @@ func TestColumnFilters(t *testing.T) {
 	for i := 0; i < len(cs); i += 17 {
 		upd = append(upd, cs[i])
 	}
-	if err := ix.Index(context.Background(), upd); err != nil {
+	if err := storeAndIndex(context.Background(), ix, upd); err != nil {
 		t.Fatal(err)
 	}
 	var del []string
@@ -197,7 +197,7 @@ func TestColumnsFollowMerges(t *testing.T) {
 	cs := smallCorpus(400)
 	ix := openTest(t, nil)
 	for i := 0; i < len(cs); i += 40 {
-		if err := ix.Index(context.Background(), cs[i:i+40]); err != nil {
+		if err := storeAndIndex(context.Background(), ix, cs[i:i+40]); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -37,7 +37,7 @@ func genDirs(t *testing.T, dir string) []string {
 func TestOpenFreshAndReopen(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	ix, err := Open(ctx, Config{Dir: dir})
+	ix, err := Open(ctx, Config{Dir: dir, Contracts: testStore(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestOpenFreshAndReopen(t *testing.T) {
 		t.Errorf("DocCount = %d", n)
 	}
 	gen := ix.Generation()
-	if err := ix.Index(ctx, fixture()); err != nil {
+	if err := storeAndIndex(ctx, ix, fixture()); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Delete(ctx, []string{"ocds-t-12", "no-such-ocid"}); err != nil {
@@ -65,7 +65,7 @@ func TestOpenFreshAndReopen(t *testing.T) {
 	}
 
 	// Index() is durable: a reopened index has the writes.
-	ix, err = Open(ctx, Config{Dir: dir})
+	ix, err = Open(ctx, Config{Dir: dir, Contracts: testStore(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestIndexUpsert(t *testing.T) {
 	c.Title = "Replaced title about ventilators"
 	c2 := c
 	c2.Title = "Final title about ventilators"
-	if err := ix.Index(context.Background(), []procure.Contract{c, c2}); err != nil {
+	if err := storeAndIndex(context.Background(), ix, []procure.Contract{c, c2}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := ix.Search(context.Background(), procure.SearchRequest{Q: "ventilators"})
@@ -104,7 +104,7 @@ func TestIndexUpsert(t *testing.T) {
 		t.Errorf("DocCount = %d", n)
 	}
 	bad := procure.Contract{Title: "no ocid"}
-	if err := ix.Index(context.Background(), []procure.Contract{bad}); !errors.Is(err, procure.ErrInvalid) {
+	if err := storeAndIndex(context.Background(), ix, []procure.Contract{bad}); !errors.Is(err, procure.ErrInvalid) {
 		t.Errorf("contract without ocid: %v", err)
 	}
 }
@@ -117,13 +117,13 @@ func TestRebuildUnderLoad(t *testing.T) {
 	}
 	dir := t.TempDir()
 	ctx := context.Background()
-	ix, err := Open(ctx, Config{Dir: dir, BatchSize: 100})
+	ix, err := Open(ctx, Config{Dir: dir, Contracts: testStore(dir), BatchSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
 	base := append(fixture(), smallCorpus(600)...)
-	if err := ix.Index(ctx, base); err != nil {
+	if err := storeAndIndex(ctx, ix, base); err != nil {
 		t.Fatal(err)
 	}
 
@@ -175,7 +175,7 @@ func TestRebuildUnderLoad(t *testing.T) {
 				for i, c := range base {
 					if i == len(base)/2 && round == 1 {
 						// A write during the rebuild.
-						if err := ix.Index(ctx, []procure.Contract{late}); err != nil {
+						if err := storeAndIndex(ctx, ix, []procure.Contract{late}); err != nil {
 							return err
 						}
 					}
@@ -227,12 +227,12 @@ func TestRebuildUnderLoad(t *testing.T) {
 func TestRebuildFailureKeepsServing(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	ix, err := Open(ctx, Config{Dir: dir})
+	ix, err := Open(ctx, Config{Dir: dir, Contracts: testStore(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if err := ix.Index(ctx, fixture()); err != nil {
+	if err := storeAndIndex(ctx, ix, fixture()); err != nil {
 		t.Fatal(err)
 	}
 	gen := ix.Generation()
@@ -300,7 +300,7 @@ func TestConcurrentRebuildRefused(t *testing.T) {
 func TestMappingVersionMismatch(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	ix, err := Open(ctx, Config{Dir: dir})
+	ix, err := Open(ctx, Config{Dir: dir, Contracts: testStore(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func TestMappingVersionMismatch(t *testing.T) {
 	release()
 	ix.Close()
 
-	ix, err = Open(ctx, Config{Dir: dir})
+	ix, err = Open(ctx, Config{Dir: dir, Contracts: testStore(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,13 +341,13 @@ func TestMappingVersionMismatch(t *testing.T) {
 func TestSecondOpenIsLocked(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	ix, err := Open(ctx, Config{Dir: dir, BoltTimeout: 300 * time.Millisecond})
+	ix, err := Open(ctx, Config{Dir: dir, Contracts: testStore(dir), BoltTimeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
 	start := time.Now()
-	_, err = Open(ctx, Config{Dir: dir, BoltTimeout: 300 * time.Millisecond})
+	_, err = Open(ctx, Config{Dir: dir, Contracts: testStore(dir), BoltTimeout: 300 * time.Millisecond})
 	elapsed := time.Since(start)
 	if !errors.Is(err, procure.ErrLocked) {
 		t.Fatalf("second Open = %v, want ErrLocked", err)
@@ -370,7 +370,7 @@ func TestSecondOpenIsLocked(t *testing.T) {
 func TestOpenCorruptFallsBack(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	ix, err := Open(ctx, Config{Dir: dir})
+	ix, err := Open(ctx, Config{Dir: dir, Contracts: testStore(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +398,7 @@ func TestOpenCorruptFallsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ix, err = Open(ctx, Config{Dir: dir, BoltTimeout: time.Second})
+	ix, err = Open(ctx, Config{Dir: dir, Contracts: testStore(dir), BoltTimeout: time.Second})
 	if err != nil {
 		t.Fatalf("Open with a corrupt current generation: %v", err)
 	}
@@ -434,7 +434,7 @@ func TestOpenCorruptFallsBack(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, good, bleveDir, "store", "root.bolt"), []byte("garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ix, err = Open(ctx, Config{Dir: dir, BoltTimeout: time.Second})
+	ix, err = Open(ctx, Config{Dir: dir, Contracts: testStore(dir), BoltTimeout: time.Second})
 	if err != nil {
 		t.Fatalf("Open with nothing usable: %v", err)
 	}

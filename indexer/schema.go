@@ -1,11 +1,9 @@
 package indexer
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/document"
@@ -20,12 +18,14 @@ import (
 // version it was built with; Open reports NeedsRebuild when it differs.
 // Change it whenever a change here or in the analysis would make an old
 // index answer differently.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // Index fields. Documents are built by hand (one per contract, doc ID = ocid)
 // and added with bleve's IndexAdvanced, so each text is analysed with the
 // analyzer of its contract's language and no dynamic mapping or _all field
-// exists. Options: I indexed, S stored, DV doc values, NF no freq/norm.
+// exists. Options: I indexed, DV doc values, NF no freq/norm. Nothing is
+// stored: a result page reads its contracts from the store
+// (Config.Contracts).
 // Only the text field keeps positions (for phrases; no offsets: snippets
 // are computed from the stored snippet text). Facets and the date and
 // amount filters read columns built from these fields (columns.go), so
@@ -38,6 +38,9 @@ const MappingVersion = 3
 //
 // Version 3: the lang field (query words that are stop words in only some
 // languages are required in the others).
+//
+// Version 4: the stored result-list record (hit) is gone; hits are read
+// from the store. It was 29 % of the index (about 870 bytes per contract).
 const (
 	fText      = "text"       // I TV: words of title, description, awards, items, buyer/supplier names and qualified party IDs (stemmed per language, Cyrillic + names also as skeletons, CJK unigrams+bigrams)
 	fTitle     = "title"      // I:    words of the title (title:… and the title boost)
@@ -57,7 +60,6 @@ const (
 	fAmount    = "amount"     // I DV NF: exact amount sort key (amountKey); amount column
 	fDate      = "date"       // I DV NF: calendar day "20190503" (sort key); day column
 	fLang      = "lang"       // I NF: the analysis language of the text (langKeys), for stop words
-	fHit       = "hit"        // S: the result-list record (storedHit as JSON)
 )
 
 // internal keys stored in each generation.
@@ -66,10 +68,10 @@ const (
 )
 
 const (
-	maxStoredSuppliers = 5         // suppliers shown in a hit
-	maxSnippetSource   = 600       // bytes of description/award/item text stored for snippets
-	maxIndexedText     = 64 * 1024 // bytes of text analysed per contract
-	labelSep           = "\x1f"
+	maxHitSuppliers  = 5         // suppliers shown in a hit
+	maxSnippetSource = 600       // bytes of description/award/item text snippets are cut from
+	maxIndexedText   = 64 * 1024 // bytes of text analysed per contract
+	labelSep         = "\x1f"
 )
 
 // Amount bands (any currency), in display order.
@@ -94,49 +96,32 @@ func amountBand(a float64) string {
 	return amountBands[len(amountBands)-1].value
 }
 
-// storedHit is what a generation stores per contract: exactly what a result
-// list shows, plus the snippet source text.
-type storedHit struct {
-	Title     string      `json:"t,omitempty"`
-	Buyer     [2]string   `json:"b"`
-	BuyerType string      `json:"bt,omitempty"`
-	Suppliers [][2]string `json:"s,omitempty"`
-	Amount    string      `json:"a,omitempty"`
-	Currency  string      `json:"c,omitempty"`
-	Date      string      `json:"d,omitempty"` // RFC 3339
-	Language  string      `json:"l,omitempty"`
-	Snippet   string      `json:"x,omitempty"`
-}
-
-func (h *storedHit) toHit(ocid string) (procure.Hit, error) {
-	out := procure.Hit{
-		OCID:      ocid,
-		Title:     h.Title,
-		Buyer:     procure.PartyRef{ID: h.Buyer[0], Name: h.Buyer[1]},
-		BuyerType: procure.BuyerType(h.BuyerType),
-		Language:  h.Language,
-		Suppliers: make([]procure.PartyRef, 0, len(h.Suppliers)),
+// hitOf is the result-list record of a contract: what a page of hits shows
+// (the index stores none of it; search reads the contracts from the store).
+func hitOf(c *procure.Contract) procure.Hit {
+	h := procure.Hit{
+		OCID:      c.OCID,
+		Title:     c.Title,
+		Buyer:     procure.PartyRef{ID: c.Buyer.ID, Name: c.Buyer.Name},
+		BuyerType: c.BuyerType,
+		Language:  c.Language,
+		Suppliers: make([]procure.PartyRef, 0, min(len(c.Suppliers), maxHitSuppliers)),
+		Date:      c.Date,
 	}
-	for _, s := range h.Suppliers {
-		out.Suppliers = append(out.Suppliers, procure.PartyRef{ID: s[0], Name: s[1]})
+	if !c.BuyerType.Valid() {
+		h.BuyerType = procure.BuyerOther
 	}
-	if h.Amount != "" {
-		d, err := procure.ParseDecimal(h.Amount)
-		if err != nil {
-			return out, fmt.Errorf("stored amount of %s: %w", ocid, err)
+	for i, s := range c.Suppliers {
+		if i == maxHitSuppliers {
+			break
 		}
-		out.Amount = procure.Money{Amount: d, Currency: h.Currency}
-	} else {
-		out.Amount.Currency = h.Currency
+		h.Suppliers = append(h.Suppliers, procure.PartyRef{ID: s.ID, Name: s.Name})
 	}
-	if h.Date != "" {
-		t, err := time.Parse(time.RFC3339Nano, h.Date)
-		if err != nil {
-			return out, fmt.Errorf("stored date of %s: %w", ocid, err)
-		}
-		out.Date = t
+	if hasAmount(c) {
+		h.Amount = c.Amount
+		h.HasAmount = true
 	}
-	return out, nil
+	return h
 }
 
 // hasAmount reports whether the contract carries a value.
@@ -331,7 +316,6 @@ const (
 	// match, but with it bleve v2.6.3 returned wrong sort values after
 	// merges in TestCursorWalk.)
 	optSortKey = optDV
-	optStored  = index.StoreField
 )
 
 func sinkField(name string, opts index.FieldIndexingOptions, s *termSink) *field {
@@ -552,12 +536,6 @@ func buildDocument(c *procure.Contract) (*document.Document, error) {
 		doc.AddField(sinkField(fDate, optSortKey, sinkOf([]string{dayKey(c.Date)})))
 		doc.AddField(keywordField(fYear, yearKey(c.Date)))
 	}
-
-	hit, err := json.Marshal(newStoredHit(c))
-	if err != nil {
-		return nil, fmt.Errorf("encode hit %s: %w", c.OCID, err)
-	}
-	doc.AddField(&field{name: fHit, opts: optStored, value: hit})
 	return doc, nil
 }
 
@@ -567,33 +545,6 @@ func sinkOf(values []string) *termSink {
 		s.add(v, 0)
 	}
 	return s
-}
-
-func newStoredHit(c *procure.Contract) storedHit {
-	h := storedHit{
-		Title:     c.Title,
-		Buyer:     [2]string{c.Buyer.ID, c.Buyer.Name},
-		BuyerType: string(c.BuyerType),
-		Language:  c.Language,
-		Snippet:   snippetSource(c),
-	}
-	if !c.BuyerType.Valid() {
-		h.BuyerType = string(procure.BuyerOther)
-	}
-	for i, s := range c.Suppliers {
-		if i == maxStoredSuppliers {
-			break
-		}
-		h.Suppliers = append(h.Suppliers, [2]string{s.ID, s.Name})
-	}
-	if hasAmount(c) {
-		h.Amount = c.Amount.Amount.String()
-		h.Currency = c.Amount.Currency
-	}
-	if !c.Date.IsZero() {
-		h.Date = c.Date.Format(time.RFC3339Nano)
-	}
-	return h
 }
 
 // snippetSource is the text snippets are cut from: the description, award

@@ -2,7 +2,6 @@ package indexer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -41,7 +40,7 @@ func (ix *Index) Search(ctx context.Context, req procure.SearchRequest) (procure
 	}
 	defer release()
 	ix.searched.Store(true)
-	res, err := ix.searchGeneration(ctx, g, req, "")
+	res, err := ix.searchGeneration(ctx, g, req, "", ix.cfg.Contracts)
 	res.Took = time.Since(start)
 	return res, err
 }
@@ -122,7 +121,8 @@ func (ix *Index) prepare(g *generation, req *procure.SearchRequest, onlyOCID str
 	return p, nil
 }
 
-func (ix *Index) searchGeneration(ctx context.Context, g *generation, req procure.SearchRequest, onlyOCID string) (procure.SearchResults, error) {
+// searchGeneration searches g; the page's contracts are read from rd.
+func (ix *Index) searchGeneration(ctx context.Context, g *generation, req procure.SearchRequest, onlyOCID string, rd ContractReader) (procure.SearchResults, error) {
 	var out procure.SearchResults
 	p, err := ix.prepare(g, &req, onlyOCID)
 	if err != nil {
@@ -164,16 +164,8 @@ func (ix *Index) searchGeneration(ctx context.Context, g *generation, req procur
 		hits = hits[:p.limit]
 		out.NextCursor = encodeCursor(cursor{kind: p.kind, fp: p.fp, values: cursorValues(p.kind, hits[len(hits)-1])})
 	}
-	out.Hits = make([]procure.Hit, 0, len(hits))
-	for _, h := range hits {
-		hit, err := decodeHit(h)
-		if err != nil {
-			return out, fmt.Errorf("search: %w", err)
-		}
-		if req.Highlight {
-			hit.Snippet = snippet(hit.snippetSource, langOf(hit.Language), p.hl)
-		}
-		out.Hits = append(out.Hits, hit.Hit)
+	if out.Hits, err = hitsOf(ctx, rd, hits, req.Highlight, p.hl); err != nil {
+		return out, ix.searchError(parent, fmt.Errorf("search: %w", err))
 	}
 	if req.Facets {
 		out.Facets = facets
@@ -206,7 +198,6 @@ func (ix *Index) page(ctx context.Context, g *generation, p *prepared, fc *facet
 	run := func(q query.Query, fc *facetCounter) (*bleve.SearchResult, error) {
 		sr := bleve.NewSearchRequestOptions(q, p.limit+1, 0, false)
 		sr.SortByCustom(p.kind.order())
-		sr.Fields = []string{fHit}
 		if p.after != nil {
 			sr.SearchAfter = p.after
 		}
@@ -299,7 +290,6 @@ func (ix *Index) pageByScore(ctx context.Context, g *generation, p *prepared, fc
 	n := p.limit + 1 + tieWindow
 	sr := bleve.NewSearchRequestOptions(p.main, n, 0, false)
 	sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
-	sr.Fields = []string{fHit}
 	res, err := g.idx.SearchInContext(withFacets(ctx, fc), sr)
 	if err != nil {
 		return 0, nil, false, err
@@ -367,25 +357,41 @@ func (g *generation) years() []int {
 	return out
 }
 
-type decodedHit struct {
-	procure.Hit
-	snippetSource string
-}
-
-func decodeHit(h *search.DocumentMatch) (decodedHit, error) {
-	raw, _ := h.Fields[fHit].(string)
-	var sh storedHit
-	if err := json.Unmarshal([]byte(raw), &sh); err != nil {
-		return decodedHit{}, fmt.Errorf("stored record of %s: %w: %w", h.ID, err, procure.ErrCorrupt)
+// hitsOf reads the contracts of a page's matches from the store and turns
+// them into hits, in the matches' order, with snippets when highlight is
+// set. A match the store no longer holds (deleted after the index was
+// written, which the next index write catches up with) is left out.
+func hitsOf(ctx context.Context, rd ContractReader, matches search.DocumentMatchCollection, highlight bool, hl *hlSet) ([]procure.Hit, error) {
+	out := make([]procure.Hit, 0, len(matches))
+	if len(matches) == 0 {
+		return out, nil
 	}
-	hit, err := sh.toHit(h.ID)
+	if rd == nil {
+		return nil, errNoContracts
+	}
+	ocids := make([]string, len(matches))
+	for i, m := range matches {
+		ocids[i] = m.ID
+	}
+	cs, err := rd.ContractsByOCID(ctx, ocids)
 	if err != nil {
-		return decodedHit{}, fmt.Errorf("%w: %w", err, procure.ErrCorrupt)
+		return nil, fmt.Errorf("read the page's contracts: %w", err)
 	}
-	if h.Score > 0 {
-		hit.Score = h.Score
+	for _, m := range matches {
+		c, ok := cs[m.ID]
+		if !ok {
+			continue
+		}
+		hit := hitOf(&c)
+		if m.Score > 0 {
+			hit.Score = m.Score
+		}
+		if highlight {
+			hit.Snippet = snippet(snippetSource(&c), langOf(c.Language), hl)
+		}
+		out = append(out, hit)
 	}
-	return decodedHit{Hit: hit, snippetSource: sh.Snippet}, nil
+	return out, nil
 }
 
 // searchError turns a search failure into what the caller should see.

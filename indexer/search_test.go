@@ -7,8 +7,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/tenderlens/tenderlens/data/procure"
 )
@@ -102,13 +105,13 @@ func fixture() []procure.Contract {
 
 func openTest(t testing.TB, cs []procure.Contract) *Index {
 	t.Helper()
-	ix, err := Open(context.Background(), Config{Dir: t.TempDir(), BoltTimeout: 2 * time.Second})
+	ix, err := Open(context.Background(), Config{Dir: t.TempDir(), BoltTimeout: 2 * time.Second, Contracts: contractsOf(cs...)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
 	if len(cs) > 0 {
-		if err := ix.Index(context.Background(), cs); err != nil {
+		if err := storeAndIndex(context.Background(), ix, cs); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -508,4 +511,123 @@ func TestStopWordsOfOtherLanguages(t *testing.T) {
 			t.Errorf("Search(%q) total = %d, want %d", tt.q, res.Total, len(tt.want))
 		}
 	}
+}
+
+// memContracts is the store's ContractsByOCID over contracts in memory.
+type memContracts struct {
+	mu sync.Mutex
+	m  map[string]procure.Contract
+}
+
+func contractsOf(cs ...procure.Contract) *memContracts {
+	m := &memContracts{m: map[string]procure.Contract{}}
+	m.put(cs...)
+	return m
+}
+
+func (m *memContracts) put(cs ...procure.Contract) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range cs {
+		m.m[c.OCID] = c
+	}
+}
+
+func (m *memContracts) ContractsByOCID(_ context.Context, ocids []string) (map[string]procure.Contract, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string]procure.Contract, len(ocids))
+	for _, id := range ocids {
+		if c, ok := m.m[id]; ok {
+			out[id] = c
+		}
+	}
+	return out, nil
+}
+
+// testStores holds one memContracts per index directory, so that an index
+// reopened on the same directory reads the same contracts.
+var testStores sync.Map
+
+func testStore(dir string) *memContracts {
+	m, _ := testStores.LoadOrStore(dir, contractsOf())
+	return m.(*memContracts)
+}
+
+// storeAndIndex stores cs where the index reads its hits (as the import
+// stores contracts before indexing them) and indexes them.
+func storeAndIndex(ctx context.Context, ix *Index, cs []procure.Contract) error {
+	if m, ok := ix.cfg.Contracts.(*memContracts); ok {
+		m.put(cs...)
+	}
+	return ix.Index(ctx, cs)
+}
+
+// The index stores nothing of a contract: hits are read from the store, so
+// they show the store's current version, leave out what the store no
+// longer holds, and a search with hits needs a reader.
+func TestHitsComeFromTheStore(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range fixture() {
+		doc, err := buildDocument(&c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc.VisitFields(func(f index.Field) {
+			if f.Options().IsStored() {
+				t.Errorf("%s: field %s is stored in the index", c.OCID, f.Name())
+			}
+		})
+	}
+
+	ix := openTest(t, fixture())
+	mem := ix.cfg.Contracts.(*memContracts)
+	want := fixture()[0] // "Supply of hospital beds", 50000 GBP
+	res, err := ix.Search(ctx, procure.SearchRequest{Q: "hospital beds", Highlight: true})
+	if err != nil || len(res.Hits) == 0 || res.Hits[0].OCID != want.OCID {
+		t.Fatalf("search: %v %+v", err, res.Hits)
+	}
+	h := res.Hits[0]
+	if h.Title != want.Title || h.Buyer.Name != want.Buyer.Name || !h.HasAmount || h.Amount.Amount.Cmp(want.Amount.Amount) != 0 ||
+		h.Amount.Currency != "GBP" || !h.Date.Equal(want.Date) || len(h.Suppliers) != 1 || h.Language != "en" || h.Score <= 0 {
+		t.Errorf("hit %+v, contract %+v", h, want)
+	}
+
+	// The store's newer version is what the page shows.
+	newer := want
+	newer.Title = "Supply of hospital beds (amended)"
+	newer.Description = "Amended: forty beds."
+	mem.put(newer)
+	res, _ = ix.Search(ctx, procure.SearchRequest{Q: "hospital beds", Highlight: true})
+	if res.Hits[0].Title != newer.Title || !strings.Contains(fragmentsText(res.Hits[0].Snippet), "forty beds") {
+		t.Errorf("hit %q snippet %q, want the store's version", res.Hits[0].Title, fragmentsText(res.Hits[0].Snippet))
+	}
+
+	// A contract the store no longer holds is left out of the page.
+	mem.mu.Lock()
+	delete(mem.m, want.OCID)
+	mem.mu.Unlock()
+	res, err = ix.Search(ctx, procure.SearchRequest{Q: "hospital beds"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.OCID == want.OCID {
+			t.Errorf("a contract missing from the store was shown: %+v", h)
+		}
+	}
+
+	// Without a reader: a clear error, never empty hits.
+	ix.cfg.Contracts = nil
+	if _, err := ix.Search(ctx, procure.SearchRequest{Q: "hospital"}); !errors.Is(err, errNoContracts) {
+		t.Errorf("search without a contract reader: %v", err)
+	}
+}
+
+func fragmentsText(fs []procure.Fragment) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString(f.Text)
+	}
+	return b.String()
 }

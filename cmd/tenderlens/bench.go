@@ -344,7 +344,7 @@ func benchQueries(ctx context.Context, a *App, o benchOptions, cfg Config, queri
 		return fmt.Errorf("bench: close the index after the import: %w", err)
 	}
 	a.index = nil
-	icfg := indexer.Config{Dir: a.dir.IndexPath(), SearchTimeout: cfg.SearchTimeout.Duration}
+	icfg := indexer.Config{Dir: a.dir.IndexPath(), SearchTimeout: cfg.SearchTimeout.Duration, Contracts: a.store}
 	if !o.cachedFacets {
 		icfg.FacetCacheSize = -1
 	}

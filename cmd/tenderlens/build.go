@@ -95,6 +95,7 @@ func build(ctx context.Context, cfg Config, opt buildOptions) (_ *App, err error
 	if a.index, err = indexer.Open(ctx, indexer.Config{
 		Dir:           a.dir.IndexPath(),
 		SearchTimeout: cfg.SearchTimeout.Duration,
+		Contracts:     a.store,
 	}); err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}

@@ -397,3 +397,32 @@ func TestDirtyMarkIndexedEachContract(t *testing.T) {
 		t.Errorf("after MarkAllDirty: %d", len(d))
 	}
 }
+
+func TestContractsByOCID(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	apply(t, s,
+		src(t, tRelease{OCID: "ocds-a", ID: "1", Date: day(2020, 1, 1), Title: "First"}, "f"),
+		src(t, tRelease{OCID: "ocds-b", ID: "1", Date: day(2020, 1, 2), Title: "Second"}, "f"),
+		src(t, tRelease{OCID: "ocds-b", ID: "2", Date: day(2021, 1, 2), Title: "Second, amended"}, "f"))
+	got, err := s.ContractsByOCID(ctx, []string{"ocds-b", "no-such", "ocds-a", "ocds-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["ocds-a"].Title != "First" || got["ocds-b"].Title != "Second, amended" || got["ocds-b"].ReleaseCount != 2 {
+		t.Errorf("ContractsByOCID = %+v", got)
+	}
+	// The summaries are the ones the index is fed.
+	dirty, _ := s.DirtyContracts(ctx, 10)
+	for _, c := range dirty {
+		if !reflect.DeepEqual(c, got[c.OCID]) {
+			t.Errorf("%s: ContractsByOCID and DirtyContracts differ:\n%+v\n%+v", c.OCID, got[c.OCID], c)
+		}
+	}
+	if got, err := s.ContractsByOCID(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("no ocids: %v %v", got, err)
+	}
+	if _, err := s.ContractsByOCID(ctx, make([]string, MaxContractsByOCID+1)); err == nil {
+		t.Error("an unbounded ContractsByOCID was accepted")
+	}
+}

@@ -31,6 +31,7 @@ func TestQueryPlans(t *testing.T) {
 		"each contract":   `SELECT c.ocid, d.summary FROM contracts c JOIN contract_docs d ON d.contract_id = c.id WHERE c.ocid > 'x' ORDER BY c.ocid LIMIT 256`,
 		"current release": `SELECT r.id FROM releases r JOIN release_origins o ON o.id = r.origin_id WHERE r.ocid = 'x' AND r.release_id = 'y' AND r.superseded_by IS NULL`,
 		"contract":        `SELECT d.summary FROM contracts c JOIN contract_docs d ON d.contract_id = c.id WHERE c.ocid = 'x'`,
+		"result hits":     `SELECT c.ocid, d.summary FROM contracts c JOIN contract_docs d ON d.contract_id = c.id WHERE c.ocid IN (SELECT value FROM json_each('["a","b"]'))`,
 		"supplier market": `SELECT country, buyer_type FROM supplier_market WHERE supplier_id = 'x'`,
 		"party names":     `SELECT name FROM party_names WHERE party_id = 'x' ORDER BY contracts DESC, last_seen DESC, name`,
 	}

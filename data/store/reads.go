@@ -160,6 +160,46 @@ func (s *Store) DirtyContracts(ctx context.Context, limit int) ([]procure.Contra
 	return out, nil
 }
 
+// MaxContractsByOCID bounds one ContractsByOCID call (a results page needs
+// a few dozen at most).
+const MaxContractsByOCID = 500
+
+// ContractsByOCID returns the current summaries of the given contracts,
+// keyed by ocid; ocids the store does not hold are absent from the map.
+// Search result pages read their hits here: the search index stores
+// nothing of a contract but its search terms.
+func (s *Store) ContractsByOCID(ctx context.Context, ocids []string) (map[string]procure.Contract, error) {
+	if len(ocids) > MaxContractsByOCID {
+		return nil, fmt.Errorf("contracts by ocid: %d asked, at most %d", len(ocids), MaxContractsByOCID)
+	}
+	out := make(map[string]procure.Contract, len(ocids))
+	if len(ocids) == 0 {
+		return out, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT c.ocid, d.summary FROM contracts c JOIN contract_docs d ON d.contract_id = c.id
+		WHERE c.ocid IN (SELECT value FROM json_each(?))`, jsonList(ocids))
+	if err != nil {
+		return nil, fmt.Errorf("contracts by ocid: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ocid string
+		var b []byte
+		if err := rows.Scan(&ocid, &b); err != nil {
+			return nil, fmt.Errorf("contracts by ocid: %w", err)
+		}
+		c, err := s.decodeSummary(b)
+		if err != nil {
+			return nil, fmt.Errorf("contracts by ocid: %s: %w", ocid, err)
+		}
+		out[ocid] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("contracts by ocid: %w", err)
+	}
+	return out, nil
+}
+
 // MarkIndexed clears the dirty flag of the given contracts: the search index
 // now holds their current version. Writer only; the caller must not let an
 // ApplyBatch run between reading the contracts and marking them.
