@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -189,6 +190,14 @@ func TestBenchSmoke(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "imported 3000 releases") {
 		t.Errorf("no progress on stderr:\n%s", stderr)
+	}
+	// The ALL line keeps the lifetime peak (peerbench's meaning) although
+	// the peak is reset for the query phase's own figure.
+	if all := lines[len(lines)-1]; all["peak_rss_mb"].(float64) < imp["peak_rss_mb"].(float64) {
+		t.Errorf("ALL line peak RSS %v below the import's %v", all["peak_rss_mb"], imp["peak_rss_mb"])
+	}
+	if runtime.GOOS == "linux" && !strings.Contains(stderr, "peak RSS of the query phase alone") {
+		t.Errorf("no query-phase RSS on stderr:\n%s", stderr)
 	}
 
 	// The data directory must not be reused; --query-only reuses it.
