@@ -125,20 +125,20 @@
 // `tenderlens bench` (cmd/tenderlens/bench.go) measures the import and the
 // searches through the real paths on a peerbench corpus, beside SQLite FTS5
 // and PostgreSQL (../shared/tools/peerbench/compare). On the shared 2-core
-// build machine, 100,000 contracts (4.3 KB of OCDS JSON each), warm, one
-// client, facets counted on every request, p50/p99 ms:
+// build machine, 1,000,000 contracts (4.3 KB of OCDS JSON each), warm, one
+// client, facets counted on every request, p50/p99 ms (compare -n 1000000,
+// mapping version 4):
 //
-//	term 2.5/7.9, two-term AND 3.6/12, phrase 16/78, prefix 8.5/27,
-//	filtered 4.4/17, filtered + facets 6.6/15, term + facets 8.6/31
-//	(SQLite FTS5 in the same corpus: 23/114, 9/51, 27/269, 43/180,
-//	73/160, 128/283, 60/307); index 3.1 KB per contract.
+//	term 9.4/38, two-term AND 21/105, phrase 93/556, prefix 30/91,
+//	filtered 24/48, filtered + facets 41/102, term + facets 50/163;
+//	index 2.14 KB per contract.
 //
-// Import (store and index together, see data/ingest) runs at about
-// 1,600 contracts/s there and 1,000–1,130 at 1,000,000 contracts, where
-// SQLite's page writes, GC and larger merges grow. The index's share is
-// about 0.67 ms of CPU per contract at 1,000,000 (segment building 0.39,
-// analysis 0.15, merges 0.12), which alone caps a 2-core import at about
-// 3,000 contracts/s.
+// Import (store and index together, see data/ingest) ran at 1,384
+// contracts/s there (1,165 s of CPU, 1.17 ms per contract; SQLite FTS5
+// alone imports 5,800–7,300/s on this machine). At 400,000 contracts a CPU
+// profile put the index's share at 0.49 ms per contract (segment building
+// 0.28, analysis 0.11, merges 0.09), which alone caps a 2-core import near
+// 4,000 contracts/s; merges grow with the index.
 // Latencies grow about linearly with the number of matches. The
 // BenchmarkIndexFile and BenchmarkSearch benchmarks (bench_test.go) measure
 // the index alone.
