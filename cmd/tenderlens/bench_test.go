@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -274,5 +276,35 @@ func TestPercentile(t *testing.T) {
 	}
 	if p := percentile(d[:1], 99); p != 1 {
 		t.Errorf("one sample: %v", p)
+	}
+}
+
+// The import paths (bench, import, reindex) share one GC setting; the
+// environment wins over it.
+func TestTuneGC(t *testing.T) {
+	prevPct := debug.SetGCPercent(100)
+	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(prevPct); debug.SetMemoryLimit(prevLimit) })
+
+	got := tuneGC(func(string) string { return "" })
+	if !strings.HasPrefix(got, "GOGC=200 GOMEMLIMIT=640MiB") {
+		t.Errorf("defaults: %q", got)
+	}
+	if pct := debug.SetGCPercent(-1); pct != importGOGC {
+		t.Errorf("GC percent %d, want %d", pct, importGOGC)
+	}
+	if l := debug.SetMemoryLimit(-1); l != importMemLimit {
+		t.Errorf("memory limit %d, want %d", l, importMemLimit)
+	}
+
+	debug.SetGCPercent(100)
+	debug.SetMemoryLimit(math.MaxInt64)
+	env := map[string]string{"GOGC": "50", "GOMEMLIMIT": "1GiB"}
+	got = tuneGC(func(k string) string { return env[k] })
+	if !strings.HasPrefix(got, "GOGC=50 GOMEMLIMIT=1GiB") {
+		t.Errorf("from the environment: %q", got)
+	}
+	if pct := debug.SetGCPercent(-1); pct != 100 {
+		t.Errorf("GOGC from the environment was overridden: %d", pct)
 	}
 }

@@ -174,6 +174,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		return err
 	}
 	cfg.AllowPrivateSources = cfg.AllowPrivateSources || *allowPrivate
+	tuneGC(env)
 	log := newLogger(io.Discard)
 	if !*quiet {
 		log = newLogger(stderr)
@@ -378,6 +379,7 @@ func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer, en
 	if err != nil {
 		return err
 	}
+	tuneGC(env)
 	a, err := build(ctx, cfg, buildOptions{Purpose: "reindex", Logger: newLogger(stderr)})
 	if err != nil {
 		return err
