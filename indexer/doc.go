@@ -135,7 +135,8 @@
 //
 // Import (store and index together, see data/ingest) ran at 1,384
 // contracts/s there (1,165 s of CPU, 1.17 ms per contract; SQLite FTS5
-// alone imports 5,800–7,300/s on this machine). At 400,000 contracts a CPU
+// alone imports 5,800–7,300/s on this machine), and at 1,423/s (1,117 s)
+// with the 640 MiB soft memory limit the import paths now use. At 400,000 contracts a CPU
 // profile put the index's share at 0.49 ms per contract (segment building
 // 0.28, analysis 0.11, merges 0.09), which alone caps a 2-core import near
 // 4,000 contracts/s; merges grow with the index.
