@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -102,20 +103,17 @@ func hitOf(c *procure.Contract) procure.Hit {
 	h := procure.Hit{
 		OCID:      c.OCID,
 		Title:     c.Title,
-		Buyer:     procure.PartyRef{ID: c.Buyer.ID, Name: c.Buyer.Name},
+		Buyer:     c.Buyer,
 		BuyerType: c.BuyerType,
 		Language:  c.Language,
-		Suppliers: make([]procure.PartyRef, 0, min(len(c.Suppliers), maxHitSuppliers)),
+		Suppliers: slices.Clone(c.Suppliers[:min(len(c.Suppliers), maxHitSuppliers)]),
 		Date:      c.Date,
+	}
+	if h.Suppliers == nil {
+		h.Suppliers = []procure.PartyRef{}
 	}
 	if !c.BuyerType.Valid() {
 		h.BuyerType = procure.BuyerOther
-	}
-	for i, s := range c.Suppliers {
-		if i == maxHitSuppliers {
-			break
-		}
-		h.Suppliers = append(h.Suppliers, procure.PartyRef{ID: s.ID, Name: s.Name})
 	}
 	if hasAmount(c) {
 		h.Amount = c.Amount
