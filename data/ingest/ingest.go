@@ -109,6 +109,15 @@ type Store interface {
 	SetState(ctx context.Context, source string, b []byte) error
 }
 
+// indexDeferrer is implemented by a Store that can build its secondary
+// indexes once at the end of a run into an empty store instead of updating
+// them batch by batch (store.Store): DeferIndexes reports whether it did,
+// RestoreIndexes builds them.
+type indexDeferrer interface {
+	DeferIndexes(ctx context.Context) (bool, error)
+	RestoreIndexes(ctx context.Context) error
+}
+
 // Index is what an import needs from the search index (satisfied by
 // indexer.Index): upsert contracts, durable when it returns. Declared here so
 // data/ingest never imports the indexer (DESIGN.md: nothing under data/

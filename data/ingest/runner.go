@@ -40,6 +40,9 @@ const (
 	pendingProblems = 1000
 	// progressEvery is the minimum interval between two progress calls.
 	progressEvery = 250 * time.Millisecond
+	// restoreTimeout bounds building the store's deferred indexes at the end
+	// of a run into an empty store (seconds per million contracts).
+	restoreTimeout = 30 * time.Minute
 	// bookkeepingTimeout bounds the writes that record a run's outcome, which
 	// run even when the run's context was cancelled.
 	bookkeepingTimeout = time.Minute
@@ -628,6 +631,16 @@ func (r *Runner) startRun(ctx context.Context, name, format string, progress fun
 		return rn, fmt.Errorf("import %s: start run: %w", name, err)
 	}
 	rn.rec.ID = id
+	if d, ok := r.cfg.Store.(indexDeferrer); ok {
+		deferred, err := d.DeferIndexes(ctx)
+		switch {
+		case err != nil:
+			r.log.Warn("cannot defer the store's secondary indexes; importing with them", "source", name, "err", err)
+		case deferred:
+			rn.deferred = d
+			r.log.Info("import into an empty store: its secondary indexes are built when the run ends", "source", name, "run", id)
+		}
+	}
 	rn.parse = r.cfg.Parsers[format]
 	if rn.parse == nil {
 		known := make([]string, 0, len(r.cfg.Parsers))
@@ -650,6 +663,23 @@ func (r *Runner) finishRun(ctx context.Context, rn *run, rec procure.ImportRun, 
 	bk, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
 	defer cancel()
 	rec.Problems = rn.problems
+	if rn.deferred != nil {
+		// Also after a failed or cancelled run: what was stored stays, and
+		// the pages need the indexes. Open builds them if this fails.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), restoreTimeout)
+		t0 := time.Now()
+		err := rn.deferred.RestoreIndexes(rctx)
+		cancel()
+		if err != nil {
+			r.log.Error("cannot build the store's secondary indexes; the next open of the store builds them", "source", rec.Source, "run", rec.ID, "err", err)
+			if rec.Status != StatusFailed {
+				rec.Status, rec.Message = StatusFailed, fmt.Sprintf("cannot build the store's indexes: %v", err)
+				cause = err
+			}
+		} else {
+			r.log.Info("built the store's secondary indexes", "source", rec.Source, "run", rec.ID, "duration", time.Since(t0).Round(time.Millisecond))
+		}
+	}
 	return r.recordEnd(bk, "import", r.cfg.Store.FinishRun, func() { rn.reportProgress(true) }, rec, cause)
 }
 
@@ -695,6 +725,10 @@ type run struct {
 	fetchErr   error
 
 	docMeter
+
+	// deferred is the store whose secondary indexes this run deferred
+	// (nil: none were).
+	deferred indexDeferrer
 
 	work       chan job
 	writerDone chan struct{}

@@ -524,3 +524,117 @@ func TestImportPathsAllFail(t *testing.T) {
 		t.Fatalf("unknown format: %+v %v", run, err)
 	}
 }
+
+// deferringStore is a fakeStore that can defer its indexes, recording the
+// order of the calls that matter.
+type deferringStore struct {
+	*fakeStore
+	mu          sync.Mutex
+	calls       []string
+	restoreErr  error
+	deferredNow bool
+}
+
+func (s *deferringStore) log(c string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.calls); n > 0 && s.calls[n-1] == c {
+		return // one entry per run of equal calls
+	}
+	s.calls = append(s.calls, c)
+}
+
+func (s *deferringStore) DeferIndexes(ctx context.Context) (bool, error) {
+	s.log("defer")
+	if len(s.ids()) > 0 || s.deferredNow {
+		return false, nil
+	}
+	s.deferredNow = true
+	return true, nil
+}
+
+func (s *deferringStore) RestoreIndexes(ctx context.Context) error {
+	s.log("restore")
+	if s.restoreErr != nil {
+		return s.restoreErr
+	}
+	s.deferredNow = false
+	return nil
+}
+
+func (s *deferringStore) ApplyBatch(ctx context.Context, runID int64, rels []procure.SourceRelease, compile CompileFunc) (BatchResult, error) {
+	s.log("apply")
+	return s.fakeStore.ApplyBatch(ctx, runID, rels, compile)
+}
+
+func (s *deferringStore) FinishRun(ctx context.Context, run procure.ImportRun) error {
+	s.log("finish")
+	return s.fakeStore.FinishRun(ctx, run)
+}
+
+func (s *deferringStore) takeCalls() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.calls
+	s.calls = nil
+	return c
+}
+
+// TestDeferredIndexesAroundRun: a run into an empty store asks the store to
+// defer its secondary indexes and builds them before it records its end,
+// also when it fails; a store that did not defer is not asked to build; a
+// failure to build them fails the run.
+func TestDeferredIndexesAroundRun(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	if err := os.WriteFile(good, []byte(`{"releases":[{"ocid":"ocds-a","id":"1"},{"ocid":"ocds-b","id":"1"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := &deferringStore{fakeStore: newFakeStore()}
+	cfg := RunnerConfig{Store: st, Index: &fakeIndex{}, Parsers: map[string]ParseFunc{"ocds": parsePackage}, Compile: fakeCompile}
+	r, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	st.failBatch = 1 // the first run into the empty store fails: indexes are built all the same
+	run, err := r.ImportPaths(ctx, "files", "ocds", []string{good}, nil)
+	if err == nil || run.Status != StatusFailed {
+		t.Fatalf("run = %+v, %v; want failed", run, err)
+	}
+	if got, want := st.takeCalls(), []string{"defer", "apply", "restore", "finish"}; !slices.Equal(got, want) {
+		t.Fatalf("failed run calls %v, want %v", got, want)
+	}
+
+	st.failBatch = 0
+	run, err = r.ImportPaths(ctx, "files", "ocds", []string{good}, nil)
+	if err != nil || run.Status != StatusOK {
+		t.Fatalf("run = %+v, %v", run, err)
+	}
+	if got, want := st.takeCalls(), []string{"defer", "apply", "restore", "finish"}; !slices.Equal(got, want) {
+		t.Fatalf("first run calls %v, want %v", got, want)
+	}
+
+	run, err = r.ImportPaths(ctx, "files", "ocds", []string{good}, nil) // the store holds contracts now
+	if err != nil || run.Status != StatusOK {
+		t.Fatalf("run = %+v, %v", run, err)
+	}
+	if got, want := st.takeCalls(), []string{"defer", "apply", "finish"}; !slices.Equal(got, want) {
+		t.Fatalf("run into a filled store calls %v, want %v", got, want)
+	}
+
+	st2 := &deferringStore{fakeStore: newFakeStore(), restoreErr: errors.New("disk full")}
+	cfg.Store = st2
+	r2, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err = r2.ImportPaths(ctx, "files", "ocds", []string{good}, nil)
+	if err == nil || run.Status != StatusFailed || !strings.Contains(run.Message, "cannot build the store's indexes: disk full") {
+		t.Fatalf("run = %+v, %v; want failed for the indexes", run, err)
+	}
+	if rec := st2.run(run.ID); rec.Status != StatusFailed {
+		t.Fatalf("recorded run = %+v", rec)
+	}
+}

@@ -201,6 +201,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		s.w.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// A process that died during an import into an empty store left its
+	// secondary indexes deferred (deferred.go): build them now.
+	if err := s.RestoreIndexes(ctx); err != nil {
+		s.w.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	s.r, err = openDB(abs, "_pragma=query_only(1)", busy, cache, nread)
 	if err != nil {
 		s.w.Close()
