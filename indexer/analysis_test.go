@@ -1,9 +1,11 @@
 package indexer
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -223,4 +225,39 @@ func checkCutSameAsSegmenter(t *testing.T, s string) {
 	if !slices.Equal(fast, full) {
 		t.Fatalf("cut(%q):\n fast %+v\n full %+v", s, fast, full)
 	}
+}
+
+// TestStemCache: cached stems equal the stemmers' own, first and second
+// time, from several goroutines at once, and a word that shares its slot
+// with another is never given the other's stem.
+func TestStemCache(t *testing.T) {
+	words := []struct {
+		l    langID
+		w, f string
+	}{
+		{langEnglish, "Hospitals", "hospitals"}, {langEnglish, "running", "running"}, {langEnglish, "x1", "x1"},
+		{langRomanian, "Spitalele", "spitalele"}, {langRomanian, "școlilor", "scolilor"},
+		{langRussian, "Поставки", "поставки"}, {langRussian, "road", "road"},
+	}
+	for i := range 3000 { // more words than slots, so slots are shared
+		w := fmt.Sprintf("supplies%dconnections", i)
+		words = append(words, struct {
+			l    langID
+			w, f string
+		}{langEnglish, w, w})
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for pass := range 2 {
+				for _, x := range words {
+					if got, want := stem(x.l, x.w, x.f), stemWord(x.l, x.w, x.f); got != want {
+						t.Errorf("pass %d: stem(%d, %q) = %q, want %q", pass, x.l, x.w, got, want)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

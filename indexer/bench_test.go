@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	index "github.com/blevesearch/bleve_index_api"
+
 	"github.com/tenderlens/tenderlens/data/procure"
 )
 
@@ -329,4 +331,21 @@ func processCPU() time.Duration {
 	fmt.Sscan(f[11], &ut)
 	fmt.Sscan(f[12], &st)
 	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// BenchmarkAnalyze measures building and analysing the index document of a
+// contract (what bleve's analysis workers run per document), without
+// bleve's segment building.
+//
+//	go test ./indexer -run '^$' -bench Analyze -benchtime 20000x
+func BenchmarkAnalyze(b *testing.B) {
+	cs := newCorpus(1).take(min(b.N, 20000))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		doc, err := buildDocument(&cs[i%len(cs)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		doc.VisitFields(func(f index.Field) { f.Analyze() })
+	}
 }
