@@ -281,6 +281,10 @@ func benchImport(ctx context.Context, a *App, o benchOptions, stdout io.Writer, 
 	}
 	var lastLog time.Time
 	progress := func(p ingest.Progress) {
+		if p.Phase != "" {
+			say("importing: %d read, %d stored, %s", p.Records, p.Stored, p.Phase)
+			return
+		}
 		if time.Since(lastLog) >= 5*time.Second {
 			lastLog = time.Now()
 			say("importing: %d read, %d stored, %.0f%% of the file", p.Records, p.Stored, 100*float64(p.Bytes)/math.Max(1, float64(p.TotalBytes)))

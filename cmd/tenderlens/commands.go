@@ -293,8 +293,16 @@ func (p *progressReporter) update(pr ingest.Progress) {
 		if pr.TotalBytes > 0 && p.bar.GetMax64() != pr.TotalBytes {
 			p.bar.ChangeMax64(pr.TotalBytes)
 		}
-		p.bar.Describe(fmt.Sprintf("%d read, %d stored", pr.Records, pr.Stored))
+		desc := fmt.Sprintf("%d read, %d stored", pr.Records, pr.Stored)
+		if pr.Phase != "" {
+			desc += ", " + pr.Phase
+		}
+		p.bar.Describe(desc)
 		_ = p.bar.Set64(pr.Bytes)
+		return
+	}
+	if pr.Phase != "" {
+		p.log.Info("import progress: "+pr.Phase, "records", pr.Records, "stored", pr.Stored)
 		return
 	}
 	if time.Since(p.last) >= progressLogEvery {

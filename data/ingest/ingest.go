@@ -136,6 +136,9 @@ type Progress struct {
 	Bytes, TotalBytes int64
 	Records           int // releases read
 	Stored            int // releases stored (new or changed)
+	// Phase names a step after the inputs were read that can take a while
+	// ("building the store's indexes"); "" while reading and storing.
+	Phase string
 }
 
 // Run statuses (procure.ImportRun.Status).

@@ -40,6 +40,9 @@ const (
 	pendingProblems = 1000
 	// progressEvery is the minimum interval between two progress calls.
 	progressEvery = 250 * time.Millisecond
+	// PhaseStoreIndexes is Progress.Phase while a run into an empty store
+	// builds the store's secondary indexes.
+	PhaseStoreIndexes = "building the store's indexes"
 	// restoreTimeout bounds building the store's deferred indexes at the end
 	// of a run into an empty store (seconds per million contracts).
 	restoreTimeout = 30 * time.Minute
@@ -666,6 +669,7 @@ func (r *Runner) finishRun(ctx context.Context, rn *run, rec procure.ImportRun, 
 	if rn.deferred != nil {
 		// Also after a failed or cancelled run: what was stored stays, and
 		// the pages need the indexes. Open builds them if this fails.
+		rn.reportPhase(PhaseStoreIndexes)
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), restoreTimeout)
 		t0 := time.Now()
 		err := rn.deferred.RestoreIndexes(rctx)
@@ -1021,6 +1025,17 @@ func (rn *run) apply(j job) error {
 }
 
 // reportProgress calls the progress callback, throttled unless final.
+// reportPhase reports, unthrottled, that the run entered a phase after its
+// inputs were read.
+func (rn *run) reportPhase(phase string) {
+	rn.mu.Lock()
+	p := Progress{Source: rn.rec.Source, Records: rn.rec.Read, Stored: rn.rec.Stored, Phase: phase}
+	rn.mu.Unlock()
+	if rn.due(true, &p) {
+		rn.deliver(p, true, rn.failure() == nil)
+	}
+}
+
 func (rn *run) reportProgress(final bool) {
 	rn.mu.Lock()
 	p := Progress{Source: rn.rec.Source, Records: rn.rec.Read, Stored: rn.rec.Stored}

@@ -608,20 +608,33 @@ func TestDeferredIndexesAroundRun(t *testing.T) {
 	}
 
 	st.failBatch = 0
-	run, err = r.ImportPaths(ctx, "files", "ocds", []string{good}, nil)
+	var phases []string
+	progress := func(p Progress) {
+		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
+			phases = append(phases, p.Phase)
+		}
+	}
+	run, err = r.ImportPaths(ctx, "files", "ocds", []string{good}, progress)
 	if err != nil || run.Status != StatusOK {
 		t.Fatalf("run = %+v, %v", run, err)
 	}
 	if got, want := st.takeCalls(), []string{"defer", "apply", "restore", "finish"}; !slices.Equal(got, want) {
 		t.Fatalf("first run calls %v, want %v", got, want)
 	}
+	if want := []string{"", PhaseStoreIndexes, ""}; !slices.Equal(phases[max(0, len(phases)-3):], want) {
+		t.Errorf("progress phases %q, want them to end with %q", phases, want)
+	}
 
-	run, err = r.ImportPaths(ctx, "files", "ocds", []string{good}, nil) // the store holds contracts now
+	phases = nil
+	run, err = r.ImportPaths(ctx, "files", "ocds", []string{good}, progress) // the store holds contracts now
 	if err != nil || run.Status != StatusOK {
 		t.Fatalf("run = %+v, %v", run, err)
 	}
 	if got, want := st.takeCalls(), []string{"defer", "apply", "finish"}; !slices.Equal(got, want) {
 		t.Fatalf("run into a filled store calls %v, want %v", got, want)
+	}
+	if slices.Contains(phases, PhaseStoreIndexes) {
+		t.Errorf("progress phases %q of a run that deferred nothing", phases)
 	}
 
 	st2 := &deferringStore{fakeStore: newFakeStore(), restoreErr: errors.New("disk full")}
