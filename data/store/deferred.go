@@ -92,8 +92,12 @@ func (s *Store) DeferIndexes(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// RestoreIndexes builds the indexes DeferIndexes dropped, in one
-// transaction; it does nothing when none are deferred. Writer only.
+// RestoreIndexes builds the indexes DeferIndexes dropped, one transaction
+// each, and then forgets them (a crash in between leaves the rest to the
+// next call, which skips the ones that exist); it does nothing when none are
+// deferred. The sorts spill to temporary files rather than to memory as the
+// store's other temporary data does, so building an index over millions of
+// rows costs a bounded amount of memory. Writer only.
 func (s *Store) RestoreIndexes(ctx context.Context) error {
 	w, err := s.writer()
 	if err != nil {
@@ -111,24 +115,31 @@ func (s *Store) RestoreIndexes(ctx context.Context) error {
 	if err := json.Unmarshal([]byte(js), &stmts); err != nil {
 		return fmt.Errorf("restore indexes: meta %s: %w", metaDeferred, err)
 	}
-	tx, err := w.BeginTx(ctx, nil)
+	conn, err := w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("restore indexes: %w", err)
 	}
-	defer tx.Rollback()
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
+		return fmt.Errorf("restore indexes: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = MEMORY")
 	for _, def := range stmts {
 		if !strings.HasPrefix(def, "CREATE INDEX ") {
 			return fmt.Errorf("restore indexes: meta %s holds %q, not an index definition", metaDeferred, def)
 		}
 		def = "CREATE INDEX IF NOT EXISTS " + strings.TrimPrefix(def, "CREATE INDEX ")
-		if _, err := tx.ExecContext(ctx, def); err != nil {
-			return fmt.Errorf("restore indexes: %s: %w", def, err)
+		if _, err := conn.ExecContext(ctx, def); err != nil {
+			// Where no temporary file can be written, sort in memory.
+			if _, err2 := conn.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err2 != nil {
+				return fmt.Errorf("restore indexes: %s: %w", def, err)
+			}
+			if _, err2 := conn.ExecContext(ctx, def); err2 != nil {
+				return fmt.Errorf("restore indexes: %s: %w", def, err)
+			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", metaDeferred); err != nil {
-		return fmt.Errorf("restore indexes: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
+	if _, err := conn.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", metaDeferred); err != nil {
 		return fmt.Errorf("restore indexes: %w", err)
 	}
 	return nil
