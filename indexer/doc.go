@@ -119,6 +119,11 @@
 // which is closed when idle and removed. A generation that fails to open
 // is reported as corrupt (never as locked), set aside, and the previous
 // verified generation (or an empty one) is served with NeedsRebuild set.
+// Bleve merges a generation's segments in the background, but never into
+// one of more than 200,000 contracts (maxSegmentDocs): a merge reads its
+// sources through memory maps, so this bounds the memory a merge holds,
+// whatever the size of the index; Rebuild alone merges its new generation
+// into one segment.
 //
 // # Performance
 //

@@ -1024,7 +1024,6 @@ func (rn *run) apply(j job) error {
 	return nil
 }
 
-// reportProgress calls the progress callback, throttled unless final.
 // reportPhase reports, unthrottled, that the run entered a phase after its
 // inputs were read.
 func (rn *run) reportPhase(phase string) {
@@ -1036,6 +1035,7 @@ func (rn *run) reportPhase(phase string) {
 	}
 }
 
+// reportProgress calls the progress callback, throttled unless final.
 func (rn *run) reportProgress(final bool) {
 	rn.mu.Lock()
 	p := Progress{Source: rn.rec.Source, Records: rn.rec.Read, Stored: rn.rec.Stored}

@@ -13,7 +13,8 @@
 //
 // The write methods (StartRun, AddProblems, FinishRun, ApplyBatch,
 // Recompile, MarkIndexed, MarkAllDirty, SetState, SetMeta,
-// RebuildAggregates) must be called by a single writer: the
+// RebuildAggregates, DeferIndexes, RestoreIndexes) must be called by a
+// single writer: the
 // caller holds the process-wide import lock (data/ingest serializes all runs
 // with one mutex, and the data directory's LOCK file keeps other processes
 // out). The store serializes concurrent calls on its one writer connection, so
@@ -30,12 +31,19 @@
 // # Storage
 //
 // Money is stored as integer procure.Decimal units, never floating point.
-// Release, compiled-release and summary JSON is compressed with zstd (level
-// 3, one frame per blob): on the real OCDS samples in ../shared/data it
-// saves 3.3x, and it makes the whole database about 2.2x smaller than
-// storing plain JSON, for about 30 % more CPU in ApplyBatch (see
-// compress_test.go and BenchmarkApplyBatch). Pages are 16 KiB so that
-// contract documents pack well.
+// Release, compiled-release and summary JSON is compressed with zstd (its
+// fastest level, one frame per blob): on the real OCDS samples in
+// ../shared/data it saves 3.2x, and it makes the whole database about 2.2x
+// smaller than storing plain JSON (see codec.go, compress_test.go and
+// BenchmarkApplyBatch). Pages are 16 KiB so that contract documents pack
+// well.
+//
+// # First loads
+//
+// An import into an empty store drops six secondary indexes that every
+// batch would otherwise update at random places, and builds them once when
+// the run ends (DeferIndexes, RestoreIndexes; deferred.go). Open builds them
+// if a process died in between.
 package store
 
 import (
