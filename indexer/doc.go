@@ -132,20 +132,19 @@
 // and PostgreSQL (../shared/tools/peerbench/compare). On the shared 2-core
 // build machine, 1,000,000 contracts (4.3 KB of OCDS JSON each), warm, one
 // client, facets counted on every request, p50/p99 ms (compare -n 1000000,
-// mapping version 4):
+// mapping version 4, merged segments capped at 200,000 contracts):
 //
-//	term 9.4/38, two-term AND 21/105, phrase 93/556, prefix 30/91,
-//	filtered 24/48, filtered + facets 41/102, term + facets 50/163;
-//	index 2.14 KB per contract.
+//	term 10/38, two-term AND 24/119, phrase 98/565, prefix 35/97,
+//	filtered 24/63, filtered + facets 43/107, term + facets 54/152;
+//	index 2.15 KB per contract.
 //
-// Import (store and index together, see data/ingest) ran at 1,384
-// contracts/s there (1,165 s of CPU, 1.17 ms per contract; SQLite FTS5
-// alone imports 5,800–7,300/s on this machine), and at 1,423/s (1,117 s)
-// with the 640 MiB soft memory limit the import paths now use. At 400,000 contracts a CPU
-// profile put the index's share at 0.49 ms per contract (segment building
-// 0.28, analysis 0.11, merges 0.09), which alone caps a 2-core import near
-// 4,000 contracts/s; merges grow with the index.
-// Latencies grow about linearly with the number of matches. The
-// BenchmarkIndexFile and BenchmarkSearch benchmarks (bench_test.go) measure
-// the index alone.
+// Import (store and index together, see data/ingest) ran at 1,683
+// contracts/s there (1,054 s of CPU, 1.05 ms per contract, peak RSS
+// 1,308 MiB); SQLite FTS5 alone imports 7,276/s in the same run. At 400,000
+// contracts a CPU profile put the index's share at about 0.43 ms per
+// contract (segment building 0.25, analysis 0.09, merges 0.085) and the
+// store's at 0.22, so the import stays CPU-bound below about 2,000
+// contracts/s on two cores. Latencies grow about linearly with the number
+// of matches. The BenchmarkIndexFile, BenchmarkAnalyze and BenchmarkSearch
+// benchmarks (bench_test.go) measure the index alone.
 package indexer
