@@ -669,7 +669,7 @@ func (r *Runner) finishRun(ctx context.Context, rn *run, rec procure.ImportRun, 
 	if rn.deferred != nil {
 		// Also after a failed or cancelled run: what was stored stays, and
 		// the pages need the indexes. Open builds them if this fails.
-		rn.reportPhase(PhaseStoreIndexes)
+		rn.reportPhase(true, PhaseStoreIndexes)
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), restoreTimeout)
 		t0 := time.Now()
 		err := rn.deferred.RestoreIndexes(rctx)
@@ -1024,21 +1024,13 @@ func (rn *run) apply(j job) error {
 	return nil
 }
 
-// reportPhase reports, unthrottled, that the run entered a phase after its
-// inputs were read.
-func (rn *run) reportPhase(phase string) {
+func (rn *run) reportProgress(final bool) { rn.reportPhase(final, "") }
+
+// reportPhase is reportProgress for a phase after the inputs were read
+// (Progress.Phase).
+func (rn *run) reportPhase(final bool, phase string) {
 	rn.mu.Lock()
 	p := Progress{Source: rn.rec.Source, Records: rn.rec.Read, Stored: rn.rec.Stored, Phase: phase}
-	rn.mu.Unlock()
-	if rn.due(true, &p) {
-		rn.deliver(p, true, rn.failure() == nil)
-	}
-}
-
-// reportProgress calls the progress callback, throttled unless final.
-func (rn *run) reportProgress(final bool) {
-	rn.mu.Lock()
-	p := Progress{Source: rn.rec.Source, Records: rn.rec.Read, Stored: rn.rec.Stored}
 	rn.mu.Unlock()
 	if rn.due(final, &p) {
 		rn.deliver(p, final, rn.failure() == nil)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"maps"
+	"slices"
 	"testing"
 )
 
@@ -56,13 +57,8 @@ func TestDeferredIndexes(t *testing.T) {
 	}
 	during := schemaIndexes(t, s)
 	for n := range before {
-		_, dropped := during[n]
-		dropped = !dropped
-		want := false
-		for _, d := range deferrable {
-			want = want || d == n
-		}
-		if dropped != want {
+		_, kept := during[n]
+		if dropped, want := !kept, slices.Contains(deferrable, n); dropped != want {
 			t.Errorf("index %s dropped = %v, want %v", n, dropped, want)
 		}
 	}
