@@ -1024,6 +1024,7 @@ func (rn *run) apply(j job) error {
 	return nil
 }
 
+// reportProgress calls the progress callback, throttled unless final.
 func (rn *run) reportProgress(final bool) { rn.reportPhase(final, "") }
 
 // reportPhase is reportProgress for a phase after the inputs were read
