@@ -54,6 +54,14 @@ const (
 	numSmallCols
 )
 
+// The term tables of the colCache: one per small column, then the buyer
+// and supplier columns.
+const (
+	tabBuyer = numSmallCols + iota
+	tabSupplier
+	numTables
+)
+
 var smallColFields = [numSmallCols]string{fBuyerType, fCountry, fCurrency, fMethod, fCategory}
 
 // smallColFacets are the facet names of the small columns.
@@ -62,19 +70,58 @@ var smallColFacets = [numSmallCols]string{procure.FacetBuyerType, procure.FacetC
 // noAmount marks a document without an amount in the amount column.
 const noAmount = math.MinInt64
 
-// ordCol is a single-valued keyword column: ords[doc] is 1 + the index of
-// the document's term in terms, 0 when it has none.
+// ordCol is a single-valued keyword column: ords[doc] is 1 + the number
+// of the document's term in the column's termTable, 0 when it has none.
 type ordCol struct {
-	ords  []uint32
-	terms []string
+	ords []uint32
 }
 
 // multiCol is a multi-valued keyword column in compressed-row form: the
-// terms of document d are terms[ords[off[d]:off[d+1]]].
+// terms of document d are numbered ords[off[d]:off[d+1]] in the column's
+// termTable.
 type multiCol struct {
-	off   []uint32
-	ords  []uint32
+	off  []uint32
+	ords []uint32
+}
+
+// termTable numbers the terms of one keyword column across all the
+// segments of an index, in the order segments bring them. Columns hold
+// these numbers rather than per-segment ordinals, so a facet over many
+// segments is counted into one array and its top values are read off
+// that array: no per-segment term lists to merge, no term comparisons.
+// (Merging per-segment counts by term took about 55 ms of a 130 ms
+// faceted search over 450,000 matches at 1,000,000 contracts, most of it
+// comparing supplier IDs.) Terms are never removed: a table holds every
+// term its generation has indexed (the distinct buyers, suppliers and
+// small-column values), and a rebuilt generation starts afresh.
+type termTable struct {
+	mu    sync.Mutex
+	ids   map[string]uint32
 	terms []string
+}
+
+// number returns the number of term, adding it when new.
+func (t *termTable) number(term string) uint32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	id, ok := t.ids[term]
+	if !ok {
+		if t.ids == nil {
+			t.ids = map[string]uint32{}
+		}
+		id = uint32(len(t.terms))
+		t.terms = append(t.terms, term)
+		t.ids[term] = id
+	}
+	return id
+}
+
+// list returns the terms numbered so far; the table only appends, so the
+// slice stays valid for every number below its length.
+func (t *termTable) list() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.terms
 }
 
 // segCols are the columns of one segment.
@@ -87,10 +134,12 @@ type segCols struct {
 	supp   multiCol
 }
 
-// colCache holds the columns of the segments of one bleve index.
+// colCache holds the columns of the segments of one bleve index and the
+// term tables their keyword columns are numbered in.
 type colCache struct {
-	mu   sync.Mutex
-	segs map[segment.Segment]*colEntry
+	mu     sync.Mutex
+	segs   map[segment.Segment]*colEntry
+	tables [numTables]termTable
 }
 
 type colEntry struct {
@@ -158,7 +207,7 @@ func (c *colCache) view(ctx context.Context, r index.IndexReader) (*colView, err
 			defer snap.DecRef()
 			for i, seg := range build {
 				e := builds[i]
-				e.cols, e.err = buildSegCols(seg)
+				e.cols, e.err = c.buildSegCols(seg)
 				if e.err != nil {
 					c.mu.Lock()
 					if c.segs[seg] == e {
@@ -201,19 +250,19 @@ func (c *colCache) size() int {
 }
 
 // buildSegCols reads the columns of one segment.
-func buildSegCols(seg segment.Segment) (*segCols, error) {
+func (c *colCache) buildSegCols(seg segment.Segment) (*segCols, error) {
 	n := int(seg.Count())
 	sc := &segCols{n: n}
 	var err error
 	for k, f := range smallColFields {
-		if sc.small[k], err = buildOrdCol(seg, f, n); err != nil {
+		if sc.small[k], err = buildOrdCol(seg, f, n, &c.tables[k]); err != nil {
 			return nil, err
 		}
 	}
-	if sc.buyer, err = buildOrdCol(seg, fBuyer, n); err != nil {
+	if sc.buyer, err = buildOrdCol(seg, fBuyer, n, &c.tables[tabBuyer]); err != nil {
 		return nil, err
 	}
-	if sc.supp, err = buildMultiCol(seg, fSupplier, n); err != nil {
+	if sc.supp, err = buildMultiCol(seg, fSupplier, n, &c.tables[tabSupplier]); err != nil {
 		return nil, err
 	}
 	sc.day = make([]int32, n)
@@ -313,11 +362,10 @@ func termPostings(seg segment.Segment, field string, fn func(term string, docs f
 	}
 }
 
-func buildOrdCol(seg segment.Segment, field string, n int) (ordCol, error) {
+func buildOrdCol(seg segment.Segment, field string, n int, tab *termTable) (ordCol, error) {
 	c := ordCol{ords: make([]uint32, n)}
 	err := termPostings(seg, field, func(term string, docs func(func(uint64))) error {
-		c.terms = append(c.terms, term)
-		ord := uint32(len(c.terms))
+		ord := tab.number(term) + 1
 		docs(func(d uint64) {
 			if d < uint64(n) {
 				c.ords[d] = ord
@@ -328,13 +376,12 @@ func buildOrdCol(seg segment.Segment, field string, n int) (ordCol, error) {
 	return c, err
 }
 
-func buildMultiCol(seg segment.Segment, field string, n int) (multiCol, error) {
+func buildMultiCol(seg segment.Segment, field string, n int, tab *termTable) (multiCol, error) {
 	c := multiCol{off: make([]uint32, n+1)}
 	type pair struct{ doc, ord uint32 }
 	var pairs []pair
 	err := termPostings(seg, field, func(term string, docs func(func(uint64))) error {
-		ord := uint32(len(c.terms))
-		c.terms = append(c.terms, term)
+		ord := tab.number(term)
 		docs(func(d uint64) {
 			if d < uint64(n) {
 				pairs = append(pairs, pair{uint32(d), ord})
@@ -477,7 +524,7 @@ func withFacets(ctx context.Context, fc *facetCounter) context.Context {
 		if err != nil {
 			return nil, false, err
 		}
-		part := &facetPart{loc: locator{v: v}, segs: make([]*segCounts, len(v.cols))}
+		part := fc.newPart(v)
 		fc.mu.Lock()
 		fc.parts = append(fc.parts, part)
 		fc.mu.Unlock()
@@ -491,10 +538,11 @@ func withFacets(ctx context.Context, fc *facetCounter) context.Context {
 	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, maker)
 }
 
-// facetPart holds the counts of one collection, per segment and ordinal.
+// facetPart holds the counts of one collection: for each term table, a
+// count per term number.
 type facetPart struct {
 	loc        locator
-	segs       []*segCounts
+	terms      [numTables]termCounter
 	yearCounts [200]int      // years firstYear… by offset
 	years      map[int32]int // other years
 	bands      [6]int        // by amountBands index; the last slot is unused
@@ -503,35 +551,31 @@ type facetPart struct {
 // firstYear is the first year counted in facetPart.yearCounts.
 const firstYear = 1950
 
-type segCounts struct {
-	small [numSmallCols][]int
-	buyer []int
-	supp  []int
+// newPart returns the counts of a collection over the view v; every term
+// number in v's columns is below its table's current size.
+func (fc *facetCounter) newPart(v *colView) *facetPart {
+	p := &facetPart{loc: locator{v: v}}
+	for k := range p.terms {
+		p.terms[k].size = len(fc.cols.tables[k].list())
+	}
+	return p
 }
 
 func (p *facetPart) count(id index.IndexInternalID) {
-	c, s, d := p.loc.locate(id)
+	c, _, d := p.loc.locate(id)
 	if c == nil {
 		return
 	}
-	sc := p.segs[s]
-	if sc == nil {
-		sc = &segCounts{buyer: make([]int, len(c.buyer.terms)), supp: make([]int, len(c.supp.terms))}
-		for k := range sc.small {
-			sc.small[k] = make([]int, len(c.small[k].terms))
-		}
-		p.segs[s] = sc
-	}
 	for k := range c.small {
 		if o := c.small[k].ords[d]; o != 0 {
-			sc.small[k][o-1]++
+			p.terms[k].add(o - 1)
 		}
 	}
 	if o := c.buyer.ords[d]; o != 0 {
-		sc.buyer[o-1]++
+		p.terms[tabBuyer].add(o - 1)
 	}
 	for _, o := range c.supp.ords[c.supp.off[d]:c.supp.off[d+1]] {
-		sc.supp[o]++
+		p.terms[tabSupplier].add(o)
 	}
 	if day := c.day[d]; day != 0 {
 		if y := day/10000 - firstYear; y >= 0 && y < int32(len(p.yearCounts)) {
@@ -548,6 +592,56 @@ func (p *facetPart) count(id index.IndexInternalID) {
 	}
 }
 
+// termCounter counts term numbers below size. It starts sparse, a map,
+// and turns dense, an array of size counts, once more than size/32 terms
+// have been counted (at once when size is small): a search with a few
+// matches does not allocate an array as large as the supplier table, and
+// one with many adds into an array.
+type termCounter struct {
+	size   int
+	dense  []int32
+	sparse map[uint32]int32
+}
+
+// denseSmall is the table size up to which a termCounter is dense from
+// the start.
+const denseSmall = 4096
+
+func (t *termCounter) add(o uint32) {
+	if t.dense != nil {
+		t.dense[o]++
+		return
+	}
+	if t.size <= denseSmall {
+		t.dense = make([]int32, t.size)
+		t.dense[o]++
+		return
+	}
+	if t.sparse == nil {
+		t.sparse = make(map[uint32]int32, 64)
+	}
+	t.sparse[o]++
+	if len(t.sparse) > t.size/32 {
+		t.dense = make([]int32, t.size)
+		for k, n := range t.sparse {
+			t.dense[k] += n
+		}
+		t.sparse = nil
+	}
+}
+
+// each calls fn with every term number counted and its count.
+func (t *termCounter) each(fn func(o uint32, n int)) {
+	for o, n := range t.dense {
+		if n > 0 {
+			fn(uint32(o), int(n))
+		}
+	}
+	for o, n := range t.sparse {
+		fn(o, int(n))
+	}
+}
+
 // amountBandIndex is the index in amountBands of an amount in units (the
 // band of amountBand(units as a float)).
 func amountBandIndex(units int64) int {
@@ -560,41 +654,50 @@ func amountBandIndex(units int64) int {
 	return len(amountBands) - 1
 }
 
-// termCount is a term of one segment's column with its count.
+// termCount is a facet value with its count.
 type termCount struct {
 	term  string
 	count int
 }
 
-// facetTerms returns, per facet, the counted terms of each segment of each
-// part, in term order (the order of a segment's dictionary).
-func (fc *facetCounter) facetTerms() map[string][][]termCount {
-	out := map[string][][]termCount{}
+// top returns, for each facet, the size(facet) values with the highest
+// counts over every part, most frequent first (ties by value).
+func (fc *facetCounter) top(size func(facet string) int) map[string][]termCount {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
-	sorted := func(counts []int, terms []string) []termCount {
-		var list []termCount
-		for i, n := range counts {
-			if n > 0 {
-				list = append(list, termCount{terms[i], n})
+	out := make(map[string][]termCount, numTables+2)
+	facetOf := func(k int) string {
+		switch k {
+		case tabBuyer:
+			return procure.FacetBuyer
+		case tabSupplier:
+			return procure.FacetSupplier
+		}
+		return smallColFacets[k]
+	}
+	for k := range numTables {
+		terms := fc.cols.tables[k].list()
+		h := &topHeap{size: size(facetOf(k))}
+		switch len(fc.parts) {
+		case 0:
+		case 1: // the usual case: one collection
+			fc.parts[0].terms[k].each(func(o uint32, n int) { h.offer(termCount{terms[o], n}) })
+		default:
+			total := make([]int, len(terms))
+			for _, p := range fc.parts {
+				p.terms[k].each(func(o uint32, n int) { total[o] += n })
+			}
+			for o, n := range total {
+				if n > 0 {
+					h.offer(termCount{terms[o], n})
+				}
 			}
 		}
-		return list
+		out[facetOf(k)] = h.sorted()
 	}
 	years := map[string]int{}
 	bands := map[string]int{}
 	for _, p := range fc.parts {
-		for s, sc := range p.segs {
-			if sc == nil {
-				continue
-			}
-			c := p.loc.v.cols[s]
-			for k := range sc.small {
-				out[smallColFacets[k]] = append(out[smallColFacets[k]], sorted(sc.small[k], c.small[k].terms))
-			}
-			out[procure.FacetBuyer] = append(out[procure.FacetBuyer], sorted(sc.buyer, c.buyer.terms))
-			out[procure.FacetSupplier] = append(out[procure.FacetSupplier], sorted(sc.supp, c.supp.terms))
-		}
 		for y, n := range p.years {
 			years[fmt.Sprintf("%04d", y)] += n
 		}
@@ -609,55 +712,12 @@ func (fc *facetCounter) facetTerms() map[string][][]termCount {
 			}
 		}
 	}
-	fromMap := func(m map[string]int) []termCount {
-		list := make([]termCount, 0, len(m))
+	for facet, m := range map[string]map[string]int{procure.FacetYear: years, procure.FacetAmount: bands} {
+		h := &topHeap{size: size(facet)}
 		for t, n := range m {
-			list = append(list, termCount{t, n})
+			h.offer(termCount{t, n})
 		}
-		sort.Slice(list, func(i, j int) bool { return list[i].term < list[j].term })
-		return list
-	}
-	out[procure.FacetYear] = [][]termCount{fromMap(years)}
-	out[procure.FacetAmount] = [][]termCount{fromMap(bands)}
-	return out
-}
-
-// topMerged merges lists sorted by term, adding the counts of equal terms,
-// and returns the size terms with the highest counts, most frequent first
-// (ties by term), without materialising the whole merge.
-func topMerged(lists [][]termCount, size int) []procure.FacetCount {
-	pos := make([]int, len(lists))
-	h := &mergeHeap{lists: lists, pos: pos}
-	for i, l := range lists {
-		if len(l) > 0 {
-			h.items = append(h.items, i)
-		}
-	}
-	heap.Init(h)
-	top := &topHeap{size: size}
-	for h.Len() > 0 {
-		i := h.items[0]
-		term := lists[i][pos[i]].term
-		n := 0
-		for h.Len() > 0 {
-			j := h.items[0]
-			if lists[j][pos[j]].term != term {
-				break
-			}
-			n += lists[j][pos[j]].count
-			pos[j]++
-			if pos[j] == len(lists[j]) {
-				heap.Pop(h)
-			} else {
-				heap.Fix(h, 0)
-			}
-		}
-		top.offer(termCount{term, n})
-	}
-	sort.Slice(top.items, func(i, j int) bool { return better(top.items[i], top.items[j]) })
-	out := make([]procure.FacetCount, len(top.items))
-	for i, tc := range top.items {
-		out[i] = procure.FacetCount{Value: tc.term, Label: tc.term, Count: tc.count}
+		out[facet] = h.sorted()
 	}
 	return out
 }
@@ -668,26 +728,6 @@ func better(a, b termCount) bool {
 		return a.count > b.count
 	}
 	return a.term < b.term
-}
-
-// mergeHeap orders lists by their current term.
-type mergeHeap struct {
-	lists [][]termCount
-	pos   []int
-	items []int
-}
-
-func (h *mergeHeap) Len() int { return len(h.items) }
-func (h *mergeHeap) Less(a, b int) bool {
-	i, j := h.items[a], h.items[b]
-	return h.lists[i][h.pos[i]].term < h.lists[j][h.pos[j]].term
-}
-func (h *mergeHeap) Swap(a, b int) { h.items[a], h.items[b] = h.items[b], h.items[a] }
-func (h *mergeHeap) Push(x any)    { h.items = append(h.items, x.(int)) }
-func (h *mergeHeap) Pop() any {
-	x := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return x
 }
 
 // topHeap keeps the size best values offered; its root is the worst kept.
@@ -718,4 +758,10 @@ func (h *topHeap) offer(tc termCount) {
 		h.items[0] = tc
 		heap.Fix(h, 0)
 	}
+}
+
+// sorted returns the values kept, best first.
+func (h *topHeap) sorted() []termCount {
+	sort.Slice(h.items, func(i, j int) bool { return better(h.items[i], h.items[j]) })
+	return h.items
 }

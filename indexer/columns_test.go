@@ -241,42 +241,63 @@ func TestColumnsFollowMerges(t *testing.T) {
 	}
 }
 
-// TestTopMerged: merging per-segment term counts and keeping the top
-// entries gives what counting everything and sorting gives.
-func TestTopMerged(t *testing.T) {
+// TestFacetTop: counting term numbers in one or more parts, sparse or
+// dense, and keeping the top entries gives what counting everything and
+// sorting gives.
+func TestFacetTop(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for trial := 0; trial < 200; trial++ {
+		// Small tables are dense at once; the supplier table is large
+		// enough to start sparse and, on some trials, turn dense.
+		nterms := 1 + r.IntN(60)
+		if trial%2 == 0 {
+			nterms = denseSmall + 1 + r.IntN(4000)
+		}
+		fc := newFacetCounter(newColCache())
+		tab := &fc.cols.tables[tabSupplier]
+		for k := range nterms {
+			tab.number(fmt.Sprintf("t%05d", (k*7919)%100000)) // numbers not in term order
+		}
+		terms := tab.list()
 		all := map[string]int{}
-		var lists [][]termCount
-		for range r.IntN(6) {
-			var l []termCount
-			for k := 0; k < 60; k++ {
-				if r.IntN(3) == 0 {
-					term := fmt.Sprintf("t%02d", k)
-					n := 1 + r.IntN(4)
-					l = append(l, termCount{term, n})
-					all[term] += n
-				}
+		for range 1 + r.IntN(3) {
+			p := fc.newPart(&colView{})
+			adds := r.IntN(3 * nterms / 2)
+			if trial%4 == 0 {
+				adds = r.IntN(nterms / 40) // stays sparse
 			}
-			lists = append(lists, l)
+			for range adds {
+				o := uint32(r.IntN(nterms))
+				p.terms[tabSupplier].add(o)
+				all[terms[o]]++
+			}
+			fc.parts = append(fc.parts, p)
 		}
 		size := 1 + r.IntN(30)
-		var want []procure.FacetCount
+		var want []termCount
 		for term, n := range all {
-			want = append(want, procure.FacetCount{Value: term, Label: term, Count: n})
+			want = append(want, termCount{term, n})
 		}
-		sort.Slice(want, func(i, j int) bool {
-			if want[i].Count != want[j].Count {
-				return want[i].Count > want[j].Count
-			}
-			return want[i].Value < want[j].Value
-		})
+		sort.Slice(want, func(i, j int) bool { return better(want[i], want[j]) })
 		if len(want) > size {
 			want = want[:size]
 		}
-		got := topMerged(lists, size)
+		got := fc.top(func(string) int { return size })[procure.FacetSupplier]
 		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("trial %d, size %d:\n got %v\nwant %v", trial, size, got, want)
+			t.Fatalf("trial %d, %d terms, size %d:\n got %v\nwant %v", trial, nterms, size, got, want)
 		}
+	}
+}
+
+// TestTermTableShared: the term numbers of a column are the same in every
+// segment, whatever order segments are built in.
+func TestTermTableShared(t *testing.T) {
+	var tab termTable
+	a, b := tab.number("b"), tab.number("a")
+	if a == b || tab.number("b") != a || tab.number("a") != b {
+		t.Fatalf("numbers a=%d b=%d not stable", b, a)
+	}
+	if got := tab.list(); len(got) != 2 || got[a] != "b" || got[b] != "a" {
+		t.Fatalf("list %v", got)
 	}
 }

@@ -483,18 +483,21 @@ func (ix *Index) cacheFacets(key string, f map[string][]procure.FacetCount) {
 
 // facetResults turns the counts into the facets of the results, labelled.
 func (ix *Index) facetResults(g *generation, fc *facetCounter) map[string][]procure.FacetCount {
-	counts := fc.facetTerms()
+	counts := fc.top(func(facet string) int {
+		switch facet {
+		case procure.FacetBuyer, procure.FacetSupplier:
+			return partyFacetSize
+		case procure.FacetAmount:
+			return len(amountBands)
+		}
+		return smallFacetSize
+	})
 	out := make(map[string][]procure.FacetCount, len(procure.Facets))
 	for _, name := range procure.Facets {
-		lists := counts[name]
-		size := smallFacetSize
-		switch name {
-		case procure.FacetBuyer, procure.FacetSupplier:
-			size = partyFacetSize
-		case procure.FacetAmount:
-			size = len(amountBands)
+		list := make([]procure.FacetCount, len(counts[name]))
+		for i, tc := range counts[name] {
+			list[i] = procure.FacetCount{Value: tc.term, Label: tc.term, Count: tc.count}
 		}
-		list := topMerged(lists, size)
 		switch name {
 		case procure.FacetBuyer, procure.FacetSupplier:
 			for i := range list {
