@@ -608,25 +608,40 @@ type termCounter struct {
 const denseSmall = 4096
 
 func (t *termCounter) add(o uint32) {
-	if t.dense != nil {
+	if int(o) < len(t.dense) {
 		t.dense[o]++
 		return
 	}
-	if t.size <= denseSmall {
-		t.dense = make([]int32, t.size)
+	t.addSlow(o)
+}
+
+// addSlow counts o while the counter is sparse, or when o is beyond the
+// size it was made for (never expected: the view's columns are numbered
+// before the counter is made; growing is safer than a panic).
+func (t *termCounter) addSlow(o uint32) {
+	switch {
+	case t.dense != nil:
+		t.dense = append(t.dense, make([]int32, int(o)+1-len(t.dense))...)
 		t.dense[o]++
-		return
-	}
-	if t.sparse == nil {
-		t.sparse = make(map[uint32]int32, 64)
-	}
-	t.sparse[o]++
-	if len(t.sparse) > t.size/32 {
-		t.dense = make([]int32, t.size)
-		for k, n := range t.sparse {
-			t.dense[k] += n
+	case t.size <= denseSmall:
+		t.dense = make([]int32, max(t.size, int(o)+1))
+		t.dense[o]++
+	default:
+		if t.sparse == nil {
+			t.sparse = make(map[uint32]int32, 64)
 		}
-		t.sparse = nil
+		t.sparse[o]++
+		if len(t.sparse) > t.size/32 {
+			n := t.size
+			for k := range t.sparse {
+				n = max(n, int(k)+1)
+			}
+			t.dense = make([]int32, n)
+			for k, c := range t.sparse {
+				t.dense[k] += c
+			}
+			t.sparse = nil
+		}
 	}
 }
 

@@ -301,3 +301,23 @@ func TestTermTableShared(t *testing.T) {
 		t.Fatalf("list %v", got)
 	}
 }
+
+// TestTermCounterBeyondSize: a number beyond the size a counter was made
+// for is counted, sparse or dense, rather than panicking.
+func TestTermCounterBeyondSize(t *testing.T) {
+	for _, size := range []int{0, 3, denseSmall + 100} {
+		c := termCounter{size: size}
+		c.add(0)
+		c.add(uint32(size + 5))
+		c.add(uint32(size + 5))
+		for o := range uint32(size) {
+			c.add(o) // turns the large counter dense
+		}
+		c.add(uint32(size + 9))
+		got := map[uint32]int{}
+		c.each(func(o uint32, n int) { got[o] += n })
+		if got[uint32(size+5)] != 2 || got[uint32(size+9)] != 1 || (size > 0 && got[0] != 2) || (size == 0 && got[0] != 1) {
+			t.Errorf("size %d: counts %v", size, got)
+		}
+	}
+}
