@@ -154,12 +154,69 @@ func termQ(field, term string) query.Query {
 	return q
 }
 
+// termsQ matches the documents that have one of terms in field.
 func termsQ(field string, terms []string) query.Query {
-	qs := make([]query.Query, 0, len(terms))
-	for _, t := range terms {
-		qs = append(qs, termQ(field, t))
+	switch len(terms) {
+	case 0:
+		return nil
+	case 1:
+		return termQ(field, terms[0])
 	}
-	return disj(qs)
+	return &formsQuery{field: field, terms: terms}
+}
+
+// formsQuery is the disjunction of the term queries of terms in field,
+// leaving out, in the index snapshot searched, the terms no document has.
+//
+// A query word stands for its forms under every analyzer (alternatives),
+// and most of them occur nowhere: on the peerbench corpus "maintenance" is
+// indexed as its English stem "mainten", and its Romanian stem and the
+// word itself are in no document. Each empty term was a branch of the
+// disjunction that every candidate advanced, and bleve's disjunction
+// score multiplies by the share of branches that match, so a word's
+// weight against the other words of a query depended on how many forms it
+// had rather than on the documents. The match set is the same either way.
+type formsQuery struct {
+	field string
+	terms []string
+}
+
+func (q *formsQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	kept, err := presentTermSearchers(ctx, i, q.field, q.terms, options)
+	if err != nil {
+		return nil, err
+	}
+	switch len(kept) {
+	case 0:
+		return searcher.NewMatchNoneSearcher(i)
+	case 1:
+		return kept[0], nil
+	}
+	return searcher.NewDisjunctionSearcher(ctx, i, kept, 1, options)
+}
+
+// presentTermSearchers returns the term searchers of the terms that some
+// document of i has in field.
+func presentTermSearchers(ctx context.Context, i index.IndexReader, field string, terms []string, options search.SearcherOptions) ([]search.Searcher, error) {
+	var kept []search.Searcher
+	for _, t := range terms {
+		if t == "" {
+			continue
+		}
+		s, err := searcher.NewTermSearcher(ctx, i, t, field, 1.0, options)
+		if err != nil {
+			for _, k := range kept {
+				_ = k.Close()
+			}
+			return nil, err
+		}
+		if s.Count() == 0 {
+			_ = s.Close()
+			continue
+		}
+		kept = append(kept, s)
+	}
+	return kept, nil
 }
 
 // unit is one analysed query word (its views), or a run of CJK characters.

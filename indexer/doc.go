@@ -39,7 +39,10 @@
 // array reads. Segments never change, so their columns are built once (in
 // the background after Open and writes, before a rebuilt generation
 // serves) and dropped when a merge has replaced the segment; about 40
-// bytes per contract.
+// bytes per contract. The keyword columns hold numbers from one term table
+// per column, shared by all segments, so a facet is counted into one
+// array whatever the number of segments and its top values are read off
+// that array (a counter stays a map while few values are counted).
 //
 // # Multilingual analysis
 //

@@ -68,25 +68,23 @@ func (q *phraseQuery) Searcher(ctx context.Context, i index.IndexReader, m mappi
 		}
 	}
 	for _, sl := range q.slots {
-		var ts []search.Searcher
-		add := func(term, field string, boost float64) error {
-			s, err := searcher.NewTermSearcher(ctx, i, term, field, boost, options)
-			if err == nil {
+		if sl.gap() {
+			continue
+		}
+		// The forms no document has are left out, as formsQuery does.
+		ts, err := presentTermSearchers(ctx, i, q.field, sl.alts, options)
+		if err == nil && len(ts) == 0 && len(sl.langs) == 0 {
+			// A required word no document has: nothing matches.
+			closeAll(children)
+			return searcher.NewMatchNoneSearcher(i)
+		}
+		for _, l := range sl.langs {
+			if err != nil {
+				break
+			}
+			var s search.Searcher
+			if s, err = searcher.NewTermSearcher(ctx, i, langKeys[l], fLang, 0, options); err == nil {
 				ts = append(ts, s)
-			}
-			return err
-		}
-		var err error
-		for _, t := range sl.alts {
-			if t != "" && err == nil {
-				err = add(t, q.field, 1.0)
-			}
-		}
-		if len(ts) > 0 {
-			for _, l := range sl.langs {
-				if err == nil {
-					err = add(langKeys[l], fLang, 0)
-				}
 			}
 		}
 		if err == nil && len(ts) > 1 {
