@@ -551,7 +551,8 @@ func filterQuery(req *procure.SearchRequest) (query.Query, *colFilter, error) {
 // expansion (at most limit words; the compiler refuses broader prefixes)
 // is matched without scoring (a constant-score rewrite, as Lucene does), so
 // bleve can union the postings in batches. Prefix terms thus rank nothing;
-// other words of the query do, and ties go newest first.
+// other words of the query do, and equal scores (every match of a query of
+// prefixes only) are ordered by ocid.
 type prefixQuery struct {
 	field, prefix string
 	limit         int
