@@ -66,7 +66,9 @@
 // document may have (folded; English, Spanish, Romanian, Russian stems;
 // skeleton): a disjunction of at most six terms in one field, and for
 // phrases bleve's MultiPhraseQuery with those alternatives per position and
-// a gap for stop words. The alternative, one field per language, would make
+// a gap for stop words. Forms that no document of the searched snapshot
+// has are left out (formsQuery): most are, and each was a branch every
+// candidate advanced and a share of bleve's disjunction coord factor. The alternative, one field per language, would make
 // every word a disjunction across fields with separate norms; one field
 // keeps queries to one dictionary per word and the index to one set of
 // postings per word. This was chosen by reasoning, not measured side by
@@ -137,13 +139,13 @@
 // client, facets counted on every request, p50/p99 ms (compare -n 1000000,
 // mapping version 4, merged segments capped at 200,000 contracts):
 //
-//	term 10/38, two-term AND 24/119, phrase 98/565, prefix 35/97,
-//	filtered 24/63, filtered + facets 43/107, term + facets 54/152;
-//	index 2.15 KB per contract.
+//	term 7/30, two-term AND 10/39, phrase 69/511, prefix 31/121,
+//	filtered 23/51, filtered + facets 29/73, term + facets 30/77;
+//	index 2.14 KB per contract.
 //
-// Import (store and index together, see data/ingest) ran at 1,683
-// contracts/s there (1,054 s of CPU, 1.05 ms per contract, peak RSS
-// 1,308 MiB); SQLite FTS5 alone imports 7,276/s in the same run. At 400,000
+// Import (store and index together, see data/ingest) ran at 1,654
+// contracts/s there (1,059 s of CPU, 1.06 ms per contract, peak RSS
+// 1,394 MiB); SQLite FTS5 alone imports 6,980/s in the same run. At 400,000
 // contracts a CPU profile put the index's share at about 0.43 ms per
 // contract (segment building 0.25, analysis 0.09, merges 0.085) and the
 // store's at 0.22, so the import stays CPU-bound below about 2,000
