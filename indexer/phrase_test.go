@@ -70,18 +70,7 @@ func TestPhraseQueryLikeBleve(t *testing.T) {
 			add(ws[0], "", ws[2])
 		}
 	}
-	run := func(q query.Query) map[string]float64 {
-		sr := bleve.NewSearchRequestOptions(q, 10000, 0, false)
-		res, err := g.idx.Search(sr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]float64{}
-		for _, h := range res.Hits {
-			out[h.ID] = h.Score
-		}
-		return out
-	}
+	run := func(q query.Query) map[string]float64 { return scores(t, g, q) }
 	rd := indexReader(t, g)
 	present := func(term string) bool {
 		tfr, err := rd.TermFieldReader(context.Background(), []byte(term), fText, false, false, false)
@@ -174,17 +163,7 @@ func TestFormsQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release()
-	run := func(q query.Query) map[string]float64 {
-		res, err := g.idx.Search(bleve.NewSearchRequestOptions(q, 10000, 0, false))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]float64{}
-		for _, h := range res.Hits {
-			out[h.ID] = h.Score
-		}
-		return out
-	}
+	run := func(q query.Query) map[string]float64 { return scores(t, g, q) }
 	for _, tc := range []struct {
 		terms []string
 		want  int // matches of the first term alone; -1: compare with the disjunction only
@@ -220,4 +199,19 @@ func TestFormsQuery(t *testing.T) {
 			}
 		}
 	}
+}
+
+// scores runs q on g's index and returns the score of every match (up to
+// 10,000) by document ID.
+func scores(t *testing.T, g *generation, q query.Query) map[string]float64 {
+	t.Helper()
+	res, err := g.idx.Search(bleve.NewSearchRequestOptions(q, 10000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Score
+	}
+	return out
 }
