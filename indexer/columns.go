@@ -414,23 +414,25 @@ type locator struct {
 	seg int
 }
 
-func (l *locator) locate(id index.IndexInternalID) (*segCols, int, int) {
+// locate returns the columns of the document's segment and its number
+// there (nil when the view does not cover it).
+func (l *locator) locate(id index.IndexInternalID) (*segCols, int) {
 	num := id.Value()
 	v := l.v
 	s := l.seg
 	if s >= len(v.base) || num < v.base[s] || (s+1 < len(v.base) && num >= v.base[s+1]) {
 		s = sort.Search(len(v.base), func(i int) bool { return v.base[i] > num }) - 1
 		if s < 0 {
-			return nil, 0, 0
+			return nil, 0
 		}
 		l.seg = s
 	}
 	local := int(num - v.base[s])
 	c := v.cols[s]
 	if local >= c.n {
-		return nil, 0, 0
+		return nil, 0
 	}
-	return c, s, local
+	return c, local
 }
 
 // ---- filters ----
@@ -489,7 +491,7 @@ func (q *filteredQuery) Searcher(ctx context.Context, i index.IndexReader, m map
 	loc := &locator{v: v}
 	f := q.filter
 	return searcher.NewFilteringSearcher(ctx, s, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
-		c, _, local := loc.locate(d.IndexInternalID)
+		c, local := loc.locate(d.IndexInternalID)
 		return c != nil && f.match(c, local)
 	}), nil
 }
@@ -562,7 +564,7 @@ func (fc *facetCounter) newPart(v *colView) *facetPart {
 }
 
 func (p *facetPart) count(id index.IndexInternalID) {
-	c, _, d := p.loc.locate(id)
+	c, d := p.loc.locate(id)
 	if c == nil {
 		return
 	}
