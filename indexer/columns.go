@@ -132,6 +132,12 @@ type segCols struct {
 	small  [numSmallCols]ordCol
 	buyer  ordCol
 	supp   multiCol
+
+	// seg is the segment the columns were read from, for the ID column,
+	// which the first search that needs it builds (ids.go). It is only
+	// read while a snapshot containing seg is referenced.
+	seg segment.Segment
+	ids segIDs
 }
 
 // colCache holds the columns of the segments of one bleve index and the
@@ -252,7 +258,7 @@ func (c *colCache) size() int {
 // buildSegCols reads the columns of one segment.
 func (c *colCache) buildSegCols(seg segment.Segment) (*segCols, error) {
 	n := int(seg.Count())
-	sc := &segCols{n: n}
+	sc := &segCols{n: n, seg: seg}
 	var err error
 	for k, f := range smallColFields {
 		if sc.small[k], err = buildOrdCol(seg, f, n, &c.tables[k]); err != nil {

@@ -75,8 +75,8 @@ func (k sortKind) order() search.SortOrder {
 	field := func(name string, desc bool) *search.SortField {
 		return &search.SortField{Field: name, Desc: desc, Type: search.SortFieldAuto, Mode: search.SortFieldDefault, Missing: search.SortFieldMissingLast}
 	}
-	// The ocid (the document ID) breaks ties; bleve reads it per match
-	// more cheaply than a doc-values field.
+	// The ocid (the document ID) breaks ties; searches set it on each
+	// match from the ID columns (ids.go), so bleve need not read it.
 	ocid := &search.SortDocID{}
 	switch k {
 	case sortRelevance:

@@ -98,7 +98,9 @@
 // (then ocid); missing dates and amounts sort last. A first page by
 // relevance is collected by score alone and ordered by ocid among equal
 // scores afterwards, which saves reading every match's ID (the exact sort
-// runs only when equal scores straddle the end of the page). Cursors are
+// runs only when equal scores straddle the end of the page). Every other
+// sort ends with the ocid, which the matches get from an in-memory column
+// (ids.go) rather than from bleve's stored fields. Cursors are
 // search-after keys with a fingerprint of the search, validated on use
 // (cursor.go). A date-sorted page over many matches is searched year by
 // year from the newest (or the cursor's) year, so browsing "everything,

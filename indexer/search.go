@@ -196,7 +196,8 @@ const windowMin = 5000
 // page (then the page is searched again with the ocid tiebreak).
 func (ix *Index) page(ctx context.Context, g *generation, p *prepared, fc *facetCounter) (int, search.DocumentMatchCollection, error) {
 	run := func(q query.Query, fc *facetCounter) (*bleve.SearchResult, error) {
-		sr := bleve.NewSearchRequestOptions(q, p.limit+1, 0, false)
+		// The sort ends with the ocid: the matches get it from memory.
+		sr := bleve.NewSearchRequestOptions(&idQuery{inner: q, cols: g.cols}, p.limit+1, 0, false)
 		sr.SortByCustom(p.kind.order())
 		if p.after != nil {
 			sr.SearchAfter = p.after

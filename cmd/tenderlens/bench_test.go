@@ -308,3 +308,35 @@ func TestTuneGC(t *testing.T) {
 		t.Errorf("GOGC from the environment was overridden: %d", pct)
 	}
 }
+
+// The query phase of bench measures the serving heap: it runs with the
+// runtime's GC defaults, as serve does, unless the environment says
+// otherwise.
+func TestServeGC(t *testing.T) {
+	prevPct := debug.SetGCPercent(importGOGC)
+	prevLimit := debug.SetMemoryLimit(importMemLimit)
+	t.Cleanup(func() { debug.SetGCPercent(prevPct); debug.SetMemoryLimit(prevLimit) })
+
+	if got := serveGC(func(string) string { return "" }); got != "GOGC=100 GOMEMLIMIT=off" {
+		t.Errorf("defaults: %q", got)
+	}
+	if pct := debug.SetGCPercent(-1); pct != 100 {
+		t.Errorf("GC percent %d, want 100", pct)
+	}
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		t.Errorf("memory limit %d, want none", l)
+	}
+
+	debug.SetGCPercent(importGOGC)
+	debug.SetMemoryLimit(importMemLimit)
+	env := map[string]string{"GOGC": "50", "GOMEMLIMIT": "1GiB"}
+	if got := serveGC(func(k string) string { return env[k] }); got != "GOGC=50 GOMEMLIMIT=1GiB" {
+		t.Errorf("from the environment: %q", got)
+	}
+	if pct := debug.SetGCPercent(-1); pct != importGOGC {
+		t.Errorf("GOGC from the environment was overridden: %d", pct)
+	}
+	if l := debug.SetMemoryLimit(-1); l != importMemLimit {
+		t.Errorf("GOMEMLIMIT from the environment was overridden: %d", l)
+	}
+}
