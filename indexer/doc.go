@@ -141,13 +141,13 @@
 // client, facets counted on every request, p50/p99 ms (compare -n 1000000,
 // mapping version 4, merged segments capped at 200,000 contracts):
 //
-//	term 7/30, two-term AND 10/39, phrase 69/511, prefix 31/121,
-//	filtered 23/51, filtered + facets 29/73, term + facets 30/77;
-//	index 2.14 KB per contract.
+//	term 8/31, two-term AND 11/39, phrase 69/544, prefix 22/100,
+//	filtered 24/45, filtered + facets 32/77, term + facets 33/81;
+//	index 2.15 KB per contract.
 //
-// Import (store and index together, see data/ingest) ran at 1,654
-// contracts/s there (1,059 s of CPU, 1.06 ms per contract, peak RSS
-// 1,394 MiB); SQLite FTS5 alone imports 6,980/s in the same run. At 400,000
+// Import (store and index together, see data/ingest) ran at 1,518
+// contracts/s there (1,146 s of CPU, 1.15 ms per contract, peak RSS
+// 1,312 MiB); SQLite FTS5 alone imports 5,721/s in the same run. At 400,000
 // contracts a CPU profile put the index's share at about 0.43 ms per
 // contract (segment building 0.25, analysis 0.09, merges 0.085) and the
 // store's at 0.22, so the import stays CPU-bound below about 2,000
