@@ -19,6 +19,14 @@ import (
 // bleve sorting by score, then document ID.
 func exactPage(t *testing.T, ix *Index, req procure.SearchRequest) []string {
 	t.Helper()
+	return exactOrder(t, ix, req, 0)
+}
+
+// exactOrder is the first n matches of a search (n = 0: its limit) in
+// bleve's own sort of the search's order, which reads each match's
+// document ID itself.
+func exactOrder(t *testing.T, ix *Index, req procure.SearchRequest, n int) []string {
+	t.Helper()
 	g, release, err := ix.acquire()
 	if err != nil {
 		t.Fatal(err)
@@ -28,8 +36,14 @@ func exactPage(t *testing.T, ix *Index, req procure.SearchRequest) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sr := bleve.NewSearchRequestOptions(p.main, p.limit, 0, false)
-	sr.SortByCustom(sortRelevance.order())
+	if n == 0 {
+		n = p.limit
+	}
+	sr := bleve.NewSearchRequestOptions(p.main, n, 0, false)
+	sr.SortByCustom(p.kind.order())
+	if !p.score {
+		sr.Score = "none"
+	}
 	res, err := g.idx.Search(sr)
 	if err != nil {
 		t.Fatal(err)

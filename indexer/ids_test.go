@@ -42,16 +42,7 @@ func idTestIndex(t *testing.T) *Index {
 func snapshot(t *testing.T, ix *Index) (*generation, *scorch.IndexSnapshot) {
 	t.Helper()
 	g := ix.cur.Load()
-	adv, err := g.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return g, r.(*scorch.IndexSnapshot)
+	return g, indexReader(t, g).(*scorch.IndexSnapshot)
 }
 
 // waitIDs asks for the ID column of every segment of snap until all are
@@ -162,26 +153,6 @@ func TestSortsWithIDColumn(t *testing.T) {
 		{Sort: procure.SortAmountDesc},
 		{Q: "zebrafish", Sort: procure.SortDateDesc},
 	}
-	exact := func(req procure.SearchRequest) []string {
-		p, err := ix.prepare(g, &req, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sr := bleve.NewSearchRequestOptions(p.main, 1000, 0, false)
-		sr.SortByCustom(p.kind.order())
-		if !p.score {
-			sr.Score = "none"
-		}
-		res, err := g.idx.Search(sr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := make([]string, len(res.Hits))
-		for i, h := range res.Hits {
-			out[i] = h.ID
-		}
-		return out
-	}
 	paged := func(req procure.SearchRequest) []string {
 		var out []string
 		req.Limit = 7
@@ -202,7 +173,7 @@ func TestSortsWithIDColumn(t *testing.T) {
 			waitIDs(t, g, snap)
 		}
 		for _, req := range reqs {
-			want := exact(req)
+			want := exactOrder(t, ix, req, 1000)
 			if len(want) < 20 {
 				t.Fatalf("%+v: %d matches; the test wants more", req, len(want))
 			}
