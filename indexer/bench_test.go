@@ -17,6 +17,7 @@ import (
 
 	index "github.com/blevesearch/bleve_index_api"
 
+	"github.com/tenderlens/tenderlens/data/ocds"
 	"github.com/tenderlens/tenderlens/data/procure"
 )
 
@@ -254,14 +255,24 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-// BenchmarkIndexFile measures Index on contracts read from a file of JSON
-// lines of procure.Contract (BENCH_CONTRACTS; skipped without it), in calls
-// of BENCH_CALL contracts (default 500, the import's batch), as an import
-// does. Run it with -benchtime 1x.
+// BenchmarkIndexFile measures Index alone (no store) on the contracts of a
+// file, in calls of BENCH_CALL contracts (default 500, the import's batch),
+// as an import does. The file is BENCH_CONTRACTS, JSON lines of
+// procure.Contract, or BENCH_CORPUS, OCDS releases (as peerbench's corpus),
+// each read and compiled as the import does (data/ocds); skipped without
+// either. The file is streamed, so memory stays bounded at any size.
+// Reading it is timed in a pass of its own and reported as
+// read-cpu-ms/contract; index-cpu-ms/contract is the process's CPU per
+// contract during the indexing pass less that. Run it with -benchtime 1x:
+//
+//	BENCH_CORPUS=corpus.jsonl go test ./indexer -run '^$' -bench IndexFile -benchtime 1x -timeout 1h
 func BenchmarkIndexFile(b *testing.B) {
-	path := os.Getenv("BENCH_CONTRACTS")
+	path, ocdsCorpus := os.Getenv("BENCH_CONTRACTS"), false
 	if path == "" {
-		b.Skip("BENCH_CONTRACTS is not set")
+		path, ocdsCorpus = os.Getenv("BENCH_CORPUS"), true
+	}
+	if path == "" {
+		b.Skip("neither BENCH_CONTRACTS nor BENCH_CORPUS is set")
 	}
 	call := 500
 	if s := os.Getenv("BENCH_CALL"); s != "" {
@@ -271,46 +282,110 @@ func BenchmarkIndexFile(b *testing.B) {
 	if s := os.Getenv("BENCH_BATCH"); s != "" {
 		fmt.Sscan(s, &batch)
 	}
-	cs := readContracts(b, path)
+	each := func(fn func([]procure.Contract)) int {
+		if ocdsCorpus {
+			return eachCompiled(b, path, call, fn)
+		}
+		return eachContract(b, path, call, fn)
+	}
+	start, cpu0 := time.Now(), processCPU()
+	n := each(func([]procure.Contract) {})
+	readCPU := max(processCPU()-cpu0, time.Since(start))
 	for range b.N {
 		dir := b.TempDir()
-		ix, err := Open(context.Background(), Config{Dir: dir, Contracts: testStore(dir), BatchSize: batch})
+		ix, err := Open(context.Background(), Config{Dir: dir, BatchSize: batch})
 		if err != nil {
 			b.Fatal(err)
 		}
 		cpu0 := processCPU()
 		start := time.Now()
-		for i := 0; i < len(cs); i += call {
-			if err := storeAndIndex(context.Background(), ix, cs[i:min(i+call, len(cs))]); err != nil {
+		each(func(cs []procure.Contract) {
+			if err := ix.Index(context.Background(), cs); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 		el := time.Since(start)
 		cpu := processCPU() - cpu0
-		b.ReportMetric(float64(len(cs))/el.Seconds(), "contracts/s")
-		b.ReportMetric(cpu.Seconds()*1000/float64(len(cs)), "cpu-ms/contract")
-		b.ReportMetric(indexBytesPerDoc(b, ix, dir, len(cs)), "B/contract")
+		perDoc := func(d time.Duration) float64 { return d.Seconds() * 1000 / float64(n) }
+		b.ReportMetric(float64(n)/el.Seconds(), "contracts/s")
+		b.ReportMetric(perDoc(cpu), "cpu-ms/contract")
+		b.ReportMetric(perDoc(readCPU), "read-cpu-ms/contract")
+		b.ReportMetric(perDoc(cpu-readCPU), "index-cpu-ms/contract")
+		b.ReportMetric(indexBytesPerDoc(b, ix, dir, n), "B/contract")
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
-func readContracts(tb testing.TB, path string) []procure.Contract {
+// chunker hands contracts to fn, call at a time.
+type chunker struct {
+	call int
+	fn   func([]procure.Contract)
+	cs   []procure.Contract
+	n    int
+}
+
+func (k *chunker) add(c procure.Contract) {
+	k.cs = append(k.cs, c)
+	if len(k.cs) == k.call {
+		k.flush()
+	}
+}
+
+func (k *chunker) flush() int {
+	if len(k.cs) > 0 {
+		k.fn(k.cs)
+		k.n += len(k.cs)
+		k.cs = make([]procure.Contract, 0, k.call)
+	}
+	return k.n
+}
+
+// eachContract streams a JSON Lines file of procure.Contract to fn and
+// returns the number of contracts.
+func eachContract(tb testing.TB, path string, call int, fn func([]procure.Contract)) int {
 	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer f.Close()
 	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
-	var cs []procure.Contract
+	k := &chunker{call: call, fn: fn}
 	for {
 		var c procure.Contract
 		if err := dec.Decode(&c); err == io.EOF {
-			break
+			return k.flush()
 		} else if err != nil {
-			tb.Fatal(err)
+			tb.Fatalf("%s: contract %d: %v", path, k.n+len(k.cs)+1, err)
 		}
-		cs = append(cs, c)
+		k.add(c)
 	}
-	return cs
+}
+
+// eachCompiled streams the releases of an OCDS file, each compiled on its
+// own as the import compiles a new contract, to fn and returns the number
+// of contracts. A release that does not compile fails the benchmark.
+func eachCompiled(tb testing.TB, path string, call int, fn func([]procure.Contract)) int {
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	k := &chunker{call: call, fn: fn}
+	_, err = ocds.Read(context.Background(), bufio.NewReaderSize(f, 1<<20), ocds.Options{URL: path}, func(r procure.SourceRelease) error {
+		comp, err := ocds.Compile(r.OCID, []procure.SourceRelease{r})
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.OCID, err)
+		}
+		comp.Contract.OCID = r.OCID
+		k.add(comp.Contract)
+		return nil
+	}, nil)
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return k.flush()
 }
 
 // processCPU is the CPU time the process used so far (user + system).
