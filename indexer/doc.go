@@ -141,17 +141,19 @@
 // client, facets counted on every request, p50/p99 ms (compare -n 1000000,
 // mapping version 4, merged segments capped at 200,000 contracts):
 //
-//	term 8/31, two-term AND 11/39, phrase 69/544, prefix 22/100,
-//	filtered 24/45, filtered + facets 32/77, term + facets 33/81;
-//	index 2.15 KB per contract.
+//	term 8/36, two-term AND 11/44, phrase 72/603, prefix 23/87,
+//	filtered 24/50, filtered + facets 31/80, term + facets 32/89;
+//	index 2.14 KB per contract.
 //
-// Import (store and index together, see data/ingest) ran at 1,518
-// contracts/s there (1,146 s of CPU, 1.15 ms per contract, peak RSS
-// 1,312 MiB); SQLite FTS5 alone imports 5,721/s in the same run. At 400,000
-// contracts a CPU profile put the index's share at about 0.43 ms per
-// contract (segment building 0.25, analysis 0.09, merges 0.085) and the
-// store's at 0.22, so the import stays CPU-bound below about 2,000
-// contracts/s on two cores. Latencies grow about linearly with the number
-// of matches. The BenchmarkIndexFile, BenchmarkAnalyze and BenchmarkSearch
-// benchmarks (bench_test.go) measure the index alone.
+// Import (store and index together, see data/ingest) ran at 1,426
+// contracts/s there (1,253 s of CPU, 1.25 ms per contract, peak RSS
+// 1,312 MiB); SQLite FTS5 alone imports 5,669/s in the same run, and
+// 4,181–6,980/s across runs on that machine. Without the store
+// (BenchmarkIndexFile on the same corpus, BENCH_CORPUS), reading,
+// compiling and indexing took 0.73 ms of CPU per contract (0.11 reading
+// and compiling, 0.62 indexing; 2,512 contracts/s), so the store's share
+// is about 0.5 ms, and the import is CPU-bound on two cores.
+// Latencies grow about linearly with the number of matches. The
+// BenchmarkIndexFile, BenchmarkAnalyze and BenchmarkSearch benchmarks
+// (bench_test.go) measure the index alone.
 package indexer
